@@ -1,0 +1,2 @@
+//! `mooncake`: the operator command.
+fn main() {}

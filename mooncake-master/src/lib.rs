@@ -1,0 +1,1 @@
+//! Mooncake Store master service.

@@ -1,0 +1,1 @@
+//! In-process cluster harness shared by the end-to-end scenarios.
