@@ -1,1 +1,11 @@
-//! Mooncake Store master service.
+//! Mooncake Store master service: decides where every object lives, never touches its bytes.
+//!
+//! - [`service`]: the core — object index, segments, allocation, leases, soft pins, eviction, liveness.
+//! - [`grpc`]: the tonic front end of the wire contract in `mooncake-proto`.
+//! - [`http`]: the admin server (`/metrics`, `/health`, `/query_key`, ...).
+//! - [`config`]: flags, environment and config files resolved into a validated [`config::MasterConfig`].
+//! - [`server`]: binds everything and runs it until cancelled.
+
+pub mod config;
+pub mod server;
+pub mod service;
