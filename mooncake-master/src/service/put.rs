@@ -44,6 +44,7 @@ impl MasterService {
     pub fn put_start(
         &self,
         client: ClientId,
+        key: &str,
         len: u64,
         config: &ReplicateConfig,
     ) -> MasterResult<Vec<ReplicaLocation>> {
