@@ -11,8 +11,6 @@ pub trait ErrorCodeExt: Sized {
     fn name(self) -> &'static str;
     /// A one-line hint telling an operator what the code usually means and what to do.
     fn hint(self) -> &'static str;
-    /// `true` for [`ErrorCode::Ok`].
-    fn is_ok(self) -> bool;
 }
 
 impl ErrorCodeExt for ErrorCode {
@@ -52,10 +50,6 @@ impl ErrorCodeExt for ErrorCode {
             ErrorCode::UnavailableInCurrentMode => "this build or configuration does not offer the operation",
             _ => "see the Mooncake error code reference",
         }
-    }
-
-    fn is_ok(self) -> bool {
-        self == ErrorCode::Ok
     }
 }
 
