@@ -7,5 +7,8 @@
 //! - [`server`]: binds everything and runs it until cancelled.
 
 pub mod config;
+pub mod grpc;
+pub mod http;
+pub mod metrics;
 pub mod server;
 pub mod service;

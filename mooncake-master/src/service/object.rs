@@ -3,7 +3,7 @@
 //! Design note: the index is split into many shards, each behind its own mutex, chosen by a hash of
 //! the key, so concurrent puts and gets of different keys rarely meet on a lock and no operation takes
 //! a global lock. Per object the master keeps about a hundred bytes: size, replicas (segment reference
-//! + offset; one replica is stored inline), the read-lease deadline (which doubles as the
+//! and offset; one replica is stored inline), the read-lease deadline (which doubles as the
 //! last-access time that eviction orders by), the put's start time and owner, pin state, checksum.
 
 use std::hash::BuildHasher;
@@ -73,10 +73,10 @@ impl Shard {
         if !object.complete {
             self.processing += 1;
         }
-        if let Some(old) = self.objects.insert(key.into(), object) {
-            if !old.complete {
-                self.processing -= 1;
-            }
+        if let Some(old) = self.objects.insert(key.into(), object)
+            && !old.complete
+        {
+            self.processing -= 1;
         }
     }
 

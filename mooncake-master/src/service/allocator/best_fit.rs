@@ -81,11 +81,11 @@ impl Allocator for BestFitAllocator {
                 len += prev_len;
             }
         }
-        if let Some((&next, &next_len)) = self.by_offset.range(start + len..).next() {
-            if start + len == next {
-                self.remove_free(next, next_len);
-                len += next_len;
-            }
+        if let Some((&next, &next_len)) = self.by_offset.range(start + len..).next()
+            && start + len == next
+        {
+            self.remove_free(next, next_len);
+            len += next_len;
         }
         debug_assert!(
             self.by_offset.range(start..start + len).next().is_none(),

@@ -12,10 +12,10 @@ pub struct LocalFirst;
 impl PlacementStrategy for LocalFirst {
     fn order(&self, candidates: &mut [Arc<MountedSegment>], request: &PlacementRequest<'_>) {
         Random.order(candidates, request);
-        if request.replica_num == 1 {
-            if let Some(host) = request.writer_host {
-                same_host_first(candidates, host);
-            }
+        if request.replica_num == 1
+            && let Some(host) = request.writer_host
+        {
+            same_host_first(candidates, host);
         }
     }
 }

@@ -51,10 +51,11 @@ pub fn choose(
     request: &PlacementRequest<'_>,
 ) -> Vec<(Arc<MountedSegment>, u64)> {
     strategy.order(&mut candidates, request);
-    if request.prefer_same_node && request.replica_num == 1 {
-        if let Some(host) = request.writer_host {
-            same_host_first(&mut candidates, host);
-        }
+    if request.prefer_same_node
+        && request.replica_num == 1
+        && let Some(host) = request.writer_host
+    {
+        same_host_first(&mut candidates, host);
     }
     let preferred_first = preferred
         .iter()
