@@ -1,1 +1,7 @@
-//! In-process cluster harness shared by the end-to-end scenarios.
+//! In-process cluster harness shared by the end-to-end scenarios: masters on `127.0.0.1:0`, gRPC
+//! clients that act as nodes, and lookups of the real external tools the tests need.
+
+pub mod master;
+pub mod tools;
+
+pub use master::{TestMaster, segment};
