@@ -1,0 +1,100 @@
+//! The `mooncake` command tree, defined once: help, completions and man pages all come from [`Cli`].
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use mooncake_master::config::MasterArgs;
+
+/// Mooncake Store: a distributed KV-cache store for LLM inference.
+///
+/// Exit status: 0 success, 1 not found or failed check, 2 usage error, invalid configuration or
+/// other error.
+#[derive(Parser, Debug)]
+#[command(name = "mooncake", bin_name = "mooncake", version, propagate_version = true)]
+pub struct Cli {
+    /// Options every subcommand takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every subcommand.
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Log level on stderr; RUST_LOG, when set, overrides it with full filter directives
+    #[arg(
+        long,
+        visible_alias = "log_level",
+        global = true,
+        env = "MOONCAKE_LOG_LEVEL",
+        value_enum,
+        default_value_t = LogLevel::Info
+    )]
+    pub log_level: LogLevel,
+
+    /// Output format of query commands
+    #[arg(long, global = true, env = "MOONCAKE_OUTPUT", value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the master: the service that decides where every object lives (also `mooncake_master`)
+    ///
+    /// Every flag also has an underscore spelling (--rpc_port), a MOONCAKE_* environment variable and
+    /// a config file key (the underscore spelling). Precedence: flag > environment > --config file >
+    /// default. Booleans take --flag, --flag=true or --flag=false. Sizes take 3.2GB, 512MiB or bytes;
+    /// durations take 30s or 500ms, and plain numbers in the unit the flag names.
+    Master(MasterArgs),
+}
+
+/// `--log-level` values.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogLevel {
+    /// Only errors someone must look at.
+    Error,
+    /// Also unexpected events the process continued through.
+    Warn,
+    /// Also state changes: listening, mounts, shutdown.
+    Info,
+    /// Also per-request detail.
+    Debug,
+    /// Everything.
+    Trace,
+}
+
+impl LogLevel {
+    /// The `tracing` filter directive.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warn => "warn",
+            Self::Info => "info",
+            Self::Debug => "debug",
+            Self::Trace => "trace",
+        }
+    }
+}
+
+/// `--output` values.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON document for scripts.
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,3 @@
+//! One module per subcommand; each takes its parsed arguments and returns the exit code.
+
+pub mod master;
