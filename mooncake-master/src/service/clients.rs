@@ -37,12 +37,19 @@ impl ClientRegistry {
                 entry.host_id = host.to_string();
             }
         }
-        if entry.mounted { ClientStatus::Ok } else { ClientStatus::NeedRemount }
+        if entry.mounted {
+            ClientStatus::Ok
+        } else {
+            ClientStatus::NeedRemount
+        }
     }
 
     pub(super) fn host_of(&self, client: ClientId) -> Option<String> {
         let clients = self.clients.lock();
-        clients.get(&client).map(|e| e.host_id.clone()).filter(|h| !h.is_empty())
+        clients
+            .get(&client)
+            .map(|e| e.host_id.clone())
+            .filter(|h| !h.is_empty())
     }
 
     /// Clients known and mounted here.
@@ -53,8 +60,11 @@ impl ClientRegistry {
     /// Removes and returns the clients silent since before `deadline_ms`.
     fn take_silent(&self, deadline_ms: u64) -> Vec<ClientId> {
         let mut clients = self.clients.lock();
-        let silent: Vec<ClientId> =
-            clients.iter().filter(|(_, e)| e.last_seen_ms < deadline_ms).map(|(id, _)| *id).collect();
+        let silent: Vec<ClientId> = clients
+            .iter()
+            .filter(|(_, e)| e.last_seen_ms < deadline_ms)
+            .map(|(id, _)| *id)
+            .collect();
         for id in &silent {
             clients.remove(id);
         }
@@ -117,7 +127,13 @@ impl MasterService {
 
     /// A client leaves cleanly: its segments are unmounted now.
     pub fn client_leave(&self, client: ClientId) {
-        let ids: Vec<_> = self.segments.load().iter().filter(|s| s.owner == client).map(|s| s.spec.id).collect();
+        let ids: Vec<_> = self
+            .segments
+            .load()
+            .iter()
+            .filter(|s| s.owner == client)
+            .map(|s| s.spec.id)
+            .collect();
         for id in ids {
             self.unmount_now(id);
         }

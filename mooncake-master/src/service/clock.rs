@@ -11,7 +11,9 @@ pub struct Clock {
 
 impl Clock {
     pub fn new() -> Self {
-        Self { origin: Instant::now() }
+        Self {
+            origin: Instant::now(),
+        }
     }
 
     /// Milliseconds since the clock was created; never 0, so 0 can mean "unset".

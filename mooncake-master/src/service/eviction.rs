@@ -31,8 +31,14 @@ struct Cutoff {
 }
 
 impl Cutoff {
-    const NONE: Cutoff = Cutoff { before: 0, at_before: 0 };
-    const ALL: Cutoff = Cutoff { before: u64::MAX, at_before: u64::MAX };
+    const NONE: Cutoff = Cutoff {
+        before: 0,
+        at_before: 0,
+    };
+    const ALL: Cutoff = Cutoff {
+        before: u64::MAX,
+        at_before: u64::MAX,
+    };
 
     fn take(&mut self, last_use: u64) -> bool {
         if last_use < self.before {
@@ -57,8 +63,18 @@ fn plan(mut candidates: Vec<(u64, u64)>, target: u64) -> (Cutoff, u64) {
     for (i, &(last_use, footprint)) in candidates.iter().enumerate() {
         freed += footprint;
         if freed >= target {
-            let at_before = candidates[..=i].iter().rev().take_while(|&&(t, _)| t == last_use).count() as u64;
-            return (Cutoff { before: last_use, at_before }, freed);
+            let at_before = candidates[..=i]
+                .iter()
+                .rev()
+                .take_while(|&&(t, _)| t == last_use)
+                .count() as u64;
+            return (
+                Cutoff {
+                    before: last_use,
+                    at_before,
+                },
+                freed,
+            );
         }
     }
     (Cutoff::ALL, freed)
@@ -69,13 +85,17 @@ impl MasterService {
     /// an allocation of that many bytes failed — frees at least `need` (and about `eviction_ratio`).
     pub fn evict(&self, need: Option<u64>) -> EvictionOutcome {
         let (capacity, used) = self.segments.usage();
-        if capacity == 0 || self.config.eviction_ratio <= 0.0 {
+        if capacity == 0 {
             return EvictionOutcome::default();
         }
         let high_watermark = capacity as f64 * self.config.eviction_high_watermark_ratio;
-        let ratio_bytes = capacity as f64 * self.config.eviction_ratio;
+        let ratio_bytes = capacity as f64 * self.config.eviction_ratio.max(0.0);
+        // As in Mooncake, `eviction_ratio` 0 turns off eviction on a failed allocation, not above the
+        // watermark.
+        let need = need.filter(|_| self.config.eviction_ratio > 0.0);
         let target = if used as f64 > high_watermark {
-            used as f64 - (high_watermark - ratio_bytes)
+            // A failed put must get at least its own size back, or its retry fails again.
+            (used as f64 - (high_watermark - ratio_bytes)).max(need.unwrap_or(0) as f64)
         } else if let Some(need) = need {
             ratio_bytes.max(need as f64)
         } else {
@@ -87,9 +107,16 @@ impl MasterService {
             Counters::bump(&self.counters.eviction_successes, 1);
             Counters::bump(&self.counters.evicted_keys, outcome.keys);
             Counters::bump(&self.counters.evicted_bytes, outcome.bytes);
-            tracing::info!(keys = outcome.keys, bytes = outcome.bytes, "evicted least recently used objects");
+            tracing::info!(
+                keys = outcome.keys,
+                bytes = outcome.bytes,
+                "evicted least recently used objects"
+            );
         } else {
-            tracing::warn!(target_bytes = target as u64, "eviction found nothing evictable (all leased, pinned or in progress)");
+            tracing::warn!(
+                target_bytes = target as u64,
+                "eviction found nothing evictable (all leased, pinned or in progress)"
+            );
         }
         outcome
     }
@@ -119,7 +146,15 @@ impl MasterService {
                 if !evictable(object, now) {
                     return true;
                 }
-                let cut = if object.soft_pinned(now) { &mut pinned_cut } else { &mut plain_cut };
+                let soft_pinned = object.soft_pinned(now);
+                if soft_pinned && !allow_pinned {
+                    return true;
+                }
+                let cut = if soft_pinned {
+                    &mut pinned_cut
+                } else {
+                    &mut plain_cut
+                };
                 if !cut.take(object.lease_until_ms) {
                     return true;
                 }

@@ -34,7 +34,9 @@ impl MasterService {
             }
             MountOutcome::AlreadyMounted => {}
             MountOutcome::Conflict => {
-                return Err(MasterError::InvalidParams("a different segment with this id is mounted"));
+                return Err(MasterError::InvalidParams(
+                    "a different segment with this id is mounted",
+                ));
             }
             MountOutcome::Busy => return Err(MasterError::Unavailable("segment is being unmounted")),
         }
@@ -120,7 +122,17 @@ impl MasterService {
 
     /// The segments mounted under `name`.
     pub fn query_segment(&self, name: &str) -> MasterResult<Vec<SegmentInfo>> {
-        let found: Vec<_> = self.segments.load().iter().filter(|s| s.spec.name == name).map(|s| s.info()).collect();
-        if found.is_empty() { Err(MasterError::SegmentNotFound) } else { Ok(found) }
+        let found: Vec<_> = self
+            .segments
+            .load()
+            .iter()
+            .filter(|s| s.spec.name == name)
+            .map(|s| s.info())
+            .collect();
+        if found.is_empty() {
+            Err(MasterError::SegmentNotFound)
+        } else {
+            Ok(found)
+        }
     }
 }

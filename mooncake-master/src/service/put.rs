@@ -9,8 +9,8 @@ use super::object::{Object, Replica};
 use super::placement::{self, PlacementRequest};
 use super::segments::MountedSegment;
 use super::{
-    ClientId, Counters, DiscardedRange, MAX_KEY_LEN, MAX_REPLICA_NUM, MasterError, MasterResult, MasterService,
-    ReplicaLocation, ReplicateConfig,
+    ClientId, Counters, DiscardedRange, MAX_KEY_LEN, MAX_REPLICA_NUM, MasterError, MasterResult,
+    MasterService, ReplicaLocation, ReplicateConfig,
 };
 
 /// Checks a key the way every operation does: non-empty and at most [`MAX_KEY_LEN`] bytes.
@@ -25,7 +25,13 @@ pub(super) fn check_key(key: &str) -> MasterResult<()> {
 }
 
 /// The location a reader or writer uses for a replica in `segment` at `offset`.
-pub(super) fn location(index: usize, segment: &MountedSegment, offset: u64, size: u64, complete: bool) -> ReplicaLocation {
+pub(super) fn location(
+    index: usize,
+    segment: &MountedSegment,
+    offset: u64,
+    size: u64,
+    complete: bool,
+) -> ReplicaLocation {
     ReplicaLocation {
         index: index as u32,
         complete,
@@ -62,8 +68,11 @@ impl MasterService {
             allocated if !allocated.is_empty() => allocated,
             _ => {
                 // Make room once, then try again: a full pool should cost the caller a short eviction,
-                // not a failed put.
-                self.evict(Some(len.saturating_mul(u64::from(config.replica_num.max(1)))));
+                // not a failed put. Pointless (and harmful to draining segments' readers) when no
+                // segment accepts new replicas at all.
+                if self.segments.load().iter().any(|s| s.allocatable()) {
+                    self.evict(Some(len.saturating_mul(u64::from(config.replica_num.max(1)))));
+                }
                 let retried = self.allocate(client, len, config);
                 if retried.is_empty() {
                     Counters::bump(&self.counters.alloc_failures, 1);
@@ -74,7 +83,12 @@ impl MasterService {
         };
         if allocated.len() < config.replica_num.max(1) as usize {
             Counters::bump(&self.counters.partial_allocations, 1);
-            tracing::debug!(key, wanted = config.replica_num, got = allocated.len(), "partial replica allocation");
+            tracing::debug!(
+                key,
+                wanted = config.replica_num,
+                got = allocated.len(),
+                "partial replica allocation"
+            );
         }
 
         let now = self.now();
@@ -87,7 +101,10 @@ impl MasterService {
             size: len,
             replicas: allocated
                 .iter()
-                .map(|(segment, offset)| Replica { segment: segment.slot, offset: *offset })
+                .map(|(segment, offset)| Replica {
+                    segment: segment.slot,
+                    offset: *offset,
+                })
                 .collect(),
             complete: false,
             hard_pinned: config.with_hard_pin,
@@ -116,11 +133,13 @@ impl MasterService {
     /// Validates the soft-pin part of a put; returns the TTL to apply at PutEnd (0 = none).
     fn soft_pin_request(&self, config: &ReplicateConfig) -> MasterResult<u64> {
         match (config.with_soft_pin, config.soft_pin_ttl_ms) {
-            (false, Some(_)) => Err(MasterError::InvalidParams("soft_pin_ttl_ms given without with_soft_pin")),
+            (false, Some(_)) => Err(MasterError::InvalidParams(
+                "soft_pin_ttl_ms given without with_soft_pin",
+            )),
             (false, None) => Ok(0),
-            (true, Some(ttl)) if ttl > self.config.max_kv_soft_pin_ttl.as_millis() as u64 => {
-                Err(MasterError::InvalidParams("soft_pin_ttl_ms exceeds max_kv_soft_pin_ttl"))
-            }
+            (true, Some(ttl)) if ttl > self.config.max_kv_soft_pin_ttl.as_millis() as u64 => Err(
+                MasterError::InvalidParams("soft_pin_ttl_ms exceeds max_kv_soft_pin_ttl"),
+            ),
             (true, Some(ttl)) => Ok(ttl),
             (true, None) => Ok(self.config.default_kv_soft_pin_ttl.as_millis() as u64),
         }
@@ -152,7 +171,10 @@ impl MasterService {
             release_at_ms,
         }));
         Counters::bump(&self.counters.put_start_discards, 1);
-        tracing::info!(key, "superseded a put left unfinished past put_start_discard_timeout");
+        tracing::info!(
+            key,
+            "superseded a put left unfinished past put_start_discard_timeout"
+        );
         Ok(())
     }
 
@@ -180,7 +202,12 @@ impl MasterService {
             writer_host,
             prefer_same_node: config.prefer_alloc_in_same_node,
         };
-        placement::choose(self.strategy.as_ref(), candidates, &config.preferred_segments, &request)
+        placement::choose(
+            self.strategy.as_ref(),
+            candidates,
+            &config.preferred_segments,
+            &request,
+        )
     }
 
     /// Finishes a put: its replicas become readable. Idempotent for the same client.
@@ -197,7 +224,11 @@ impl MasterService {
         }
         object.complete = true;
         object.lease_until_ms = object.lease_until_ms.max(now);
-        object.soft_pin_ms = if object.soft_pin_ms > 0 { now + object.soft_pin_ms } else { 0 };
+        object.soft_pin_ms = if object.soft_pin_ms > 0 {
+            now + object.soft_pin_ms
+        } else {
+            0
+        };
         object.checksum = checksum;
         shard.processing -= 1;
         Ok(())
@@ -231,10 +262,17 @@ impl MasterService {
         if keys.len() != lens.len() {
             return keys
                 .iter()
-                .map(|_| Err(MasterError::InvalidParams("keys and value_lengths differ in length")))
+                .map(|_| {
+                    Err(MasterError::InvalidParams(
+                        "keys and value_lengths differ in length",
+                    ))
+                })
                 .collect();
         }
-        keys.iter().zip(lens).map(|(key, &len)| self.put_start(client, key, len, config)).collect()
+        keys.iter()
+            .zip(lens)
+            .map(|(key, &len)| self.put_start(client, key, len, config))
+            .collect()
     }
 
     /// Frees replica ranges whose segments are still mounted (a gone segment's space is gone with it).

@@ -25,7 +25,11 @@ impl MasterService {
     pub fn get_replica_list(&self, key: &str) -> MasterResult<ReplicaList> {
         check_key(key)?;
         let result = self.lease_and_locate(key);
-        let counter = if result.is_ok() { &self.counters.get_hits } else { &self.counters.get_misses };
+        let counter = if result.is_ok() {
+            &self.counters.get_hits
+        } else {
+            &self.counters.get_misses
+        };
         Counters::bump(counter, 1);
         result
     }
@@ -101,7 +105,12 @@ impl MasterService {
                 shard
                     .objects
                     .iter()
-                    .filter(|(_, o)| o.complete && o.replicas.iter().any(|r| table.get(r.segment).is_some_and(|s| s.readable())))
+                    .filter(|(_, o)| {
+                        o.complete
+                            && o.replicas
+                                .iter()
+                                .any(|r| table.get(r.segment).is_some_and(|s| s.readable()))
+                    })
                     .map(|(k, _)| k.to_string()),
             );
         }

@@ -46,7 +46,8 @@ impl MasterService {
     /// Removes the objects whose key contains a match of `pattern`, skipping leased ones unless
     /// `force`, and those still being written. Returns how many were removed.
     pub fn remove_by_regex(&self, pattern: &str, force: bool) -> MasterResult<u64> {
-        let regex = Regex::new(pattern).map_err(|_| MasterError::InvalidParams("invalid regular expression"))?;
+        let regex =
+            Regex::new(pattern).map_err(|_| MasterError::InvalidParams("invalid regular expression"))?;
         Ok(self.remove_where(force, |key| regex.is_match(key)))
     }
 

@@ -256,7 +256,9 @@ impl SegmentRegistry {
             .load()
             .iter()
             .filter(|s| s.readable())
-            .fold((0, 0), |(cap, used), s| (cap + s.capacity(), used + s.used_bytes()))
+            .fold((0, 0), |(cap, used), s| {
+                (cap + s.capacity(), used + s.used_bytes())
+            })
     }
 }
 

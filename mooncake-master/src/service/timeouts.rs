@@ -10,7 +10,9 @@ impl MasterService {
         let release_ms = self.config.put_start_release_timeout.as_millis() as u64;
         let due: Vec<_> = {
             let mut discarded = self.discarded.lock();
-            let (due, keep) = std::mem::take(&mut *discarded).into_iter().partition(|d| d.release_at_ms <= now);
+            let (due, keep) = std::mem::take(&mut *discarded)
+                .into_iter()
+                .partition(|d| d.release_at_ms <= now);
             *discarded = keep;
             due
         };
@@ -32,7 +34,10 @@ impl MasterService {
                     return true;
                 }
                 self.free_replicas(&object.replicas, object.size);
-                tracing::info!(key, "released a put left unfinished past put_start_release_timeout");
+                tracing::info!(
+                    key,
+                    "released a put left unfinished past put_start_release_timeout"
+                );
                 released += 1;
                 false
             });

@@ -32,12 +32,39 @@ pub struct Workers {
 impl Workers {
     /// Starts every worker for `service`; they run until `cancel` fires.
     pub fn spawn(service: Arc<MasterService>, cancel: CancellationToken) -> Self {
-        let mut workers = Self { statuses: Vec::new(), tasks: JoinSet::new() };
+        let mut workers = Self {
+            statuses: Vec::new(),
+            tasks: JoinSet::new(),
+        };
         let ttl = service.config().client_ttl;
-        workers.add("eviction", Duration::from_secs(1), &service, &cancel, Some(eviction_step));
-        workers.add("liveness", (ttl / 4).clamp(Duration::from_millis(10), Duration::from_secs(1)), &service, &cancel, None);
-        workers.add("put-timeouts", Duration::from_secs(1), &service, &cancel, Some(|s: &MasterService| s.release_expired_puts()));
-        workers.add("drains", Duration::from_millis(100), &service, &cancel, Some(|s: &MasterService| s.finish_drains() as u64));
+        workers.add(
+            "eviction",
+            Duration::from_secs(1),
+            &service,
+            &cancel,
+            Some(eviction_step),
+        );
+        workers.add(
+            "liveness",
+            (ttl / 4).clamp(Duration::from_millis(10), Duration::from_secs(1)),
+            &service,
+            &cancel,
+            None,
+        );
+        workers.add(
+            "put-timeouts",
+            Duration::from_secs(1),
+            &service,
+            &cancel,
+            Some(|s: &MasterService| s.release_expired_puts()),
+        );
+        workers.add(
+            "drains",
+            Duration::from_millis(100),
+            &service,
+            &cancel,
+            Some(|s: &MasterService| s.finish_drains() as u64),
+        );
         workers
     }
 
@@ -49,7 +76,10 @@ impl Workers {
         cancel: &CancellationToken,
         step: Option<fn(&MasterService) -> u64>,
     ) {
-        let status = Arc::new(WorkerStatus { name, ..WorkerStatus::default() });
+        let status = Arc::new(WorkerStatus {
+            name,
+            ..WorkerStatus::default()
+        });
         self.statuses.push(status.clone());
         let (service, cancel) = (service.clone(), cancel.clone());
         self.tasks.spawn(async move {
@@ -94,7 +124,10 @@ fn liveness_step(service: &MasterService, last: &mut Instant) -> u64 {
     let gap = now - *last;
     *last = now;
     if gap > service.config().client_ttl {
-        tracing::warn!(stall_ms = gap.as_millis() as u64, "master was stalled longer than client_ttl; not expiring clients for it");
+        tracing::warn!(
+            stall_ms = gap.as_millis() as u64,
+            "master was stalled longer than client_ttl; not expiring clients for it"
+        );
         service.forgive_stall();
         return 0;
     }

@@ -72,9 +72,15 @@ impl Allocator for BestFitAllocator {
     fn free(&mut self, offset: u64, len: u64) {
         let mut start = offset;
         let mut len = aligned_len(len);
-        debug_assert!(start + len <= self.capacity, "freeing past the end of the segment");
+        debug_assert!(
+            start + len <= self.capacity,
+            "freeing past the end of the segment"
+        );
         if let Some((&prev, &prev_len)) = self.by_offset.range(..start).next_back() {
-            debug_assert!(prev + prev_len <= start, "double free or overlap at offset {start}");
+            debug_assert!(
+                prev + prev_len <= start,
+                "double free or overlap at offset {start}"
+            );
             if prev + prev_len == start {
                 self.remove_free(prev, prev_len);
                 start = prev;
@@ -155,7 +161,10 @@ mod tests {
 
     fn ops() -> impl Strategy<Value = Vec<Op>> {
         prop::collection::vec(
-            prop_oneof![(1u64..5000).prop_map(Op::Alloc), any::<usize>().prop_map(Op::Free)],
+            prop_oneof![
+                (1u64..5000).prop_map(Op::Alloc),
+                any::<usize>().prop_map(Op::Free)
+            ],
             1..300,
         )
     }
