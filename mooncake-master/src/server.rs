@@ -11,8 +11,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use mooncake_engine::metadata::{self, MetadataStore};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
+use tonic::transport::server::TcpIncoming;
 
 use crate::config::MasterConfig;
 use crate::grpc::MasterGrpc;
@@ -209,11 +209,12 @@ pub async fn serve(
     }
 
     let grpc = MasterGrpc::new(service.clone(), metrics).into_server();
-    let incoming = TcpListenerStream::new(listeners.rpc);
+    // Socket options must be set on the incoming stream itself: the builder's `tcp_nodelay` only
+    // applies to listeners tonic binds, and without it every reply waits on delayed ACKs (~40 ms).
+    let incoming = TcpIncoming::from(listeners.rpc).with_nodelay(Some(config.rpc_tcp_nodelay));
     let grpc_cancel = cancel.clone();
     tasks.spawn(async move {
         tonic::transport::Server::builder()
-            .tcp_nodelay(config.rpc_tcp_nodelay)
             .add_service(grpc)
             .serve_with_incoming_shutdown(incoming, grpc_cancel.cancelled_owned())
             .await

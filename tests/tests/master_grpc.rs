@@ -317,7 +317,26 @@ async fn a_silent_clients_segments_disappear_after_client_ttl() {
     let (silent, alive) = (new_client_id(), new_client_id());
     mount(&mut client, &silent, segment("127.0.0.1:7051", 1 << 20)).await;
     mount(&mut client, &alive, segment("127.0.0.1:7052", 1 << 20)).await;
-    put(&mut client, &silent, "on-silent", 100, 1).await;
+    let start = client
+        .put_start(PutStartRequest {
+            client_id: silent.clone(),
+            key: "on-silent".into(),
+            value_length: 100,
+            config: Some(ReplicateConfig {
+                preferred_segment: "127.0.0.1:7051".into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(start.replicas[0].segment_name, "127.0.0.1:7051");
+    let end = PutEndRequest {
+        client_id: silent.clone(),
+        key: "on-silent".into(),
+        checksum: None,
+    };
+    assert_eq!(client.put_end(end).await.unwrap().into_inner().code, 0);
 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {

@@ -62,7 +62,9 @@ impl Object {
 /// One shard of the index.
 #[derive(Debug, Default)]
 pub struct Shard {
-    pub objects: HashMap<Box<str>, Object>,
+    /// Boxed so the table's slots stay small: hash tables run half empty after a resize, and an
+    /// empty slot then costs 24 bytes instead of the whole object.
+    pub objects: HashMap<Box<str>, Box<Object>>,
     /// Objects between PutStart and PutEnd (lets timeout sweeps skip idle shards).
     pub processing: usize,
 }
@@ -73,7 +75,7 @@ impl Shard {
         if !object.complete {
             self.processing += 1;
         }
-        if let Some(old) = self.objects.insert(key.into(), object)
+        if let Some(old) = self.objects.insert(key.into(), Box::new(object))
             && !old.complete
         {
             self.processing -= 1;
@@ -81,7 +83,7 @@ impl Shard {
     }
 
     /// Removes, keeping the `processing` count right.
-    pub fn remove(&mut self, key: &str) -> Option<Object> {
+    pub fn remove(&mut self, key: &str) -> Option<Box<Object>> {
         let object = self.objects.remove(key)?;
         if !object.complete {
             self.processing -= 1;
