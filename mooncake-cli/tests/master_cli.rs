@@ -325,3 +325,103 @@ fn mooncake_master_name_behaves_as_mooncake_master() {
     let (status, log) = running.terminate();
     assert_eq!(status.code(), Some(0), "log:\n{log}");
 }
+
+/// Status line and body of a raw HTTP/1.1 response.
+fn split_response(response: &str) -> (&str, &str) {
+    let status = response.lines().next().unwrap_or_default();
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    (status, body)
+}
+
+fn http_send(addr: SocketAddr, method: &str, path: &str, body: &str) -> String {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn quick_start_master_serves_every_endpoint_and_promtool_accepts_its_metrics() {
+    // The deployment guide's quick start, on loopback and free ports.
+    let mut command = mooncake(BIN);
+    command.arg("master").args(LOOPBACK_EPHEMERAL).args([
+        "--enable_http_metadata_server=true",
+        "--http_metadata_server_host=127.0.0.1",
+        "--http_metadata_server_port=0",
+    ]);
+    let mut running = RunningMaster::spawn(command);
+    running.address("Master service listening on");
+    let admin = running.address("Master admin server");
+    let metadata = running.address("HTTP metadata server listening on");
+    assert!(
+        metadata.ip().is_loopback(),
+        "the metadata server binds the host it is given"
+    );
+
+    for (path, status, body_part) in [
+        ("/health", "200", "\"role\":\"leader\""),
+        ("/metrics/summary", "200", "role=leader, state=serving"),
+        ("/metrics", "200", "master_put_start_requests_total 0"),
+        ("/get_all_keys", "200", ""),
+        ("/get_all_segments", "200", ""),
+        ("/get_segments_detail", "200", "\"total_segments\":0"),
+        ("/query_key?key=missing", "404", "OBJECT_NOT_FOUND"),
+        ("/query_key", "400", "\"error_code\":-600"),
+        (
+            "/batch_query_keys?keys=a,b",
+            "200",
+            "\"error\":\"OBJECT_NOT_FOUND\"",
+        ),
+        ("/batch_query_keys", "400", "No keys provided"),
+        ("/query_segment?segment=none", "404", "SEGMENT_NOT_FOUND"),
+        ("/query_segment", "400", "segment"),
+        ("/nope", "404", "404 Not Found"),
+    ] {
+        let response = http_get(admin, path);
+        let (status_line, body) = split_response(&response);
+        assert!(status_line.contains(status), "{path}: {status_line}\n{body}");
+        assert!(body.contains(body_part), "{path}: {body}");
+    }
+
+    // Mooncake's metadata protocol on the embedded server.
+    let key = "/metadata?key=mooncake/ram/127.0.0.1:12345";
+    assert!(split_response(&http_get(metadata, key)).0.contains("404"));
+    let put = http_send(metadata, "PUT", key, "{\"name\":\"seg\"}");
+    assert_eq!(split_response(&put), ("HTTP/1.1 200 OK", "metadata updated"));
+    assert_eq!(split_response(&http_get(metadata, key)).1, "{\"name\":\"seg\"}");
+    assert!(
+        split_response(&http_send(metadata, "DELETE", key, ""))
+            .0
+            .contains("200")
+    );
+    assert!(split_response(&http_get(metadata, "/metadata")).0.contains("400"));
+
+    if let Some(promtool) = mooncake_tests::tools::require("promtool") {
+        let metrics = split_response(&http_get(admin, "/metrics")).1.to_string();
+        let mut check = Command::new(promtool)
+            .args(["check", "metrics"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        check.stdin.take().unwrap().write_all(metrics.as_bytes()).unwrap();
+        let output = check.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "promtool check metrics:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    let (status, log) = running.terminate();
+    assert_eq!(status.code(), Some(0), "log:\n{log}");
+}
