@@ -23,3 +23,34 @@ pub fn require(tool: &str) -> Option<PathBuf> {
     }
     found
 }
+
+/// Runs `promtool check metrics` on a Prometheus exposition and panics with promtool's findings when
+/// it rejects it. Skips (loudly) outside CI when promtool is missing.
+pub fn assert_promtool_accepts(metrics: &str) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let Some(promtool) = require("promtool") else {
+        return;
+    };
+    let mut check = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("promtool starts");
+    check
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(metrics.as_bytes())
+        .expect("metrics written to promtool");
+    let output = check.wait_with_output().expect("promtool finishes");
+    assert!(
+        output.status.success(),
+        "promtool check metrics rejected /metrics:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -2,9 +2,6 @@
 //! with a JSON error for bad parameters, and `/metrics` accepted by the real `promtool`.
 #![allow(clippy::unwrap_used)]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use mooncake_proto::master::*;
 use mooncake_tests::{TestMaster, segment, tools};
 use serde_json::Value;
@@ -227,22 +224,6 @@ async fn metrics_count_requests_and_pass_promtool() {
     assert!(metrics.contains("master_request_duration_seconds_bucket{operation=\"put_start\""));
     assert!(metrics.contains("segment_allocated_bytes{segment=\"127.0.0.1:7101\"} 2000"));
 
-    if let Some(promtool) = tools::require("promtool") {
-        let mut check = Command::new(promtool)
-            .args(["check", "metrics"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        check.stdin.take().unwrap().write_all(metrics.as_bytes()).unwrap();
-        let output = check.wait_with_output().unwrap();
-        assert!(
-            output.status.success(),
-            "promtool check metrics failed:\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    tools::assert_promtool_accepts(&metrics);
     master.stop().await;
 }
