@@ -1,6 +1,16 @@
-//! Mooncake Store data path: segments, transports, metadata backends, and the Mooncake-compatible HTTP metadata server.
+//! Mooncake Store data path: registered memory, transports that move bytes directly between nodes
+//! (never through the master), metadata backends that tell engines where peers are, and the
+//! Mooncake-compatible HTTP metadata server.
+//!
+//! - [`memory`]: segments and the registry every peer access is checked against.
+//! - [`transport`]: the [`transport::Transport`] trait and its `tcp`, `shm` (and `rdma`) implementations.
+//! - [`descriptor`]: the segment descriptor JSON peers publish (Mooncake's shape).
+//! - [`metadata`]: where descriptors live (P2P handshake, HTTP, etcd, Redis) and the HTTP server.
 
+pub mod descriptor;
 pub mod error;
+pub mod memory;
 pub mod metadata;
+pub mod transport;
 
 pub use error::{DuplicateRpcMetaKey, MetadataError};

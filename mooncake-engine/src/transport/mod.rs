@@ -1,0 +1,79 @@
+//! Transports move bytes between local buffers and a peer's registered memory. One small trait,
+//! one file (or folder) per implementation: `tcp` (Mooncake's TCP protocol v2), `shm` (same host:
+//! map the peer's segment and copy), `rdma` (behind the `rdma` cargo feature).
+//!
+//! The API is blocking on purpose: the caller's thread waits on the socket (or copies) itself, so no
+//! thread hand-off or completion polling sits between the bytes and the CPU that moves them.
+
+use crate::descriptor::SegmentDescriptor;
+
+/// One operation of a batch: read from or write to `[target_addr, target_addr + len)` in the peer's
+/// registered memory, with a local buffer on the other end.
+#[derive(Debug)]
+pub enum Transfer<'a> {
+    /// Peer memory → `into`.
+    Read { target_addr: u64, into: &'a mut [u8] },
+    /// `from` → peer memory.
+    Write { target_addr: u64, from: &'a [u8] },
+}
+
+impl Transfer<'_> {
+    pub fn target_addr(&self) -> u64 {
+        match self {
+            Transfer::Read { target_addr, .. } | Transfer::Write { target_addr, .. } => *target_addr,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Transfer::Read { into, .. } => into.len(),
+            Transfer::Write { from, .. } => from.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Why one transfer failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TransferError {
+    #[error("the peer refused address range {addr:#x}+{len} (not inside its registered memory)")]
+    Rejected { addr: u64, len: u64 },
+    #[error("address range {addr:#x}+{len} is outside every buffer the peer published")]
+    OutOfRange { addr: u64, len: u64 },
+    #[error("cannot connect to {endpoint}: {source}")]
+    Connect {
+        endpoint: String,
+        source: std::io::Error,
+    },
+    #[error("connection to {endpoint} failed mid-transfer: {source}")]
+    Io {
+        endpoint: String,
+        source: std::io::Error,
+    },
+    #[error("peer {endpoint} broke the protocol: {detail}")]
+    Protocol { endpoint: String, detail: String },
+    #[error("the peer's descriptor offers no usable {transport} endpoint")]
+    NoEndpoint { transport: &'static str },
+    #[error("cannot map the peer's memory {path}: {source}")]
+    Map { path: String, source: std::io::Error },
+}
+
+/// A way to reach peers' memory.
+pub trait Transport: Send + Sync {
+    /// Short name for metrics and logs (`tcp`, `shm`, `rdma`).
+    fn name(&self) -> &'static str;
+
+    /// Whether this transport can reach `target` at all (e.g. `shm` only on the same host).
+    fn can_reach(&self, target: &SegmentDescriptor) -> bool;
+
+    /// Runs every transfer of `batch` against `target`; one result per transfer, in order. Large
+    /// transfers may be sliced and run in parallel; a failure of one never affects another's bytes.
+    fn transfer(
+        &self,
+        target: &SegmentDescriptor,
+        batch: &mut [Transfer<'_>],
+    ) -> Vec<Result<(), TransferError>>;
+}
