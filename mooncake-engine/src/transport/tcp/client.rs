@@ -1,0 +1,729 @@
+//! The TCP initiator: runs batches of reads and writes against a peer's TCP data server over pooled
+//! persistent connections.
+//!
+//! How a batch runs: every transfer is checked against the peer's descriptor (nothing is sent for
+//! a range outside its buffers), then cut into pieces of at most `slice_size` bytes, each one
+//! protocol request. Workers (the calling thread, plus up to `connections_per_peer - 1` scoped
+//! threads when the batch is large enough to be worth it) take groups of consecutive pieces from a
+//! shared queue and run each group on their own connection, pipelined: requests are sent
+//! back-to-back in one gather write and answered in order. Pipelining is bounded by the bytes the
+//! unread answers may occupy, so the server can never block writing answers while we block writing
+//! requests.
+
+use std::collections::HashMap;
+use std::io::{self, IoSlice, IoSliceMut};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tracing::debug;
+
+use super::codec::{self, HEADER_LEN, Opcode, RequestHeader, STATUS_LEN, Status, Version};
+use super::io::{idle_connection_usable, read_exact_vectored, write_all_vectored};
+use super::stats::TcpStats;
+use crate::descriptor::SegmentDescriptor;
+use crate::transport::{Transfer, TransferError, Transport};
+
+/// Initiator settings.
+#[derive(Clone, Debug)]
+pub struct TcpConfig {
+    /// Connections kept per peer and most used at once; a large transfer is spread over this many
+    /// in parallel. Default 4 (Mooncake's `MC_TCP_LANES_PER_PEER`).
+    pub connections_per_peer: usize,
+    /// Largest single protocol request; larger transfers are sliced into requests of this size and
+    /// spread over connections. Default 1 MiB.
+    pub slice_size: usize,
+    /// Default 5 s.
+    pub connect_timeout: Duration,
+    /// How long one send or receive may stall, including waiting for a status frame. Default 30 s
+    /// (Mooncake's `MC_TCP_STATUS_TIMEOUT_SEC`).
+    pub io_timeout: Duration,
+}
+
+impl Default for TcpConfig {
+    fn default() -> Self {
+        TcpConfig {
+            connections_per_peer: 4,
+            slice_size: 1 << 20,
+            connect_timeout: Duration::from_secs(5),
+            io_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Unread answer bytes a pipelined group may have outstanding. Well under the smallest socket
+/// buffers (receive 128 KiB, send 16 KiB by default), so the server's answers always fit in
+/// kernel buffers while we are still writing requests.
+const ANSWER_WINDOW: usize = 48 * 1024;
+/// Most requests per gather write (two iovecs each, under Linux's IOV_MAX of 1024).
+const MAX_GROUP: usize = 256;
+
+/// The TCP transport's initiator side.
+pub struct TcpTransport {
+    config: TcpConfig,
+    pools: Mutex<HashMap<String, Arc<Pool>>>,
+    stats: Arc<TcpStats>,
+}
+
+impl std::fmt::Debug for TcpTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TcpTransport")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TcpTransport {
+    pub fn new(config: TcpConfig) -> TcpTransport {
+        let config = TcpConfig {
+            connections_per_peer: config.connections_per_peer.max(1),
+            slice_size: config.slice_size.max(4096),
+            ..config
+        };
+        TcpTransport {
+            config,
+            pools: Mutex::new(HashMap::new()),
+            stats: Arc::new(TcpStats::default()),
+        }
+    }
+
+    pub fn config(&self) -> &TcpConfig {
+        &self.config
+    }
+
+    pub fn stats(&self) -> Arc<TcpStats> {
+        Arc::clone(&self.stats)
+    }
+
+    /// Idle pooled connections to every peer (for tests and diagnostics).
+    pub fn idle_connections(&self) -> usize {
+        lock(&self.pools)
+            .values()
+            .map(|p| lock(&p.state).idle.len())
+            .sum()
+    }
+
+    fn pool(&self, host: &str, port: u16) -> Arc<Pool> {
+        let key = if host.contains(':') {
+            format!("[{host}]:{port}")
+        } else {
+            format!("{host}:{port}")
+        };
+        let mut pools = lock(&self.pools);
+        Arc::clone(pools.entry(key.clone()).or_insert_with(|| {
+            Arc::new(Pool {
+                endpoint: key,
+                host: host.to_owned(),
+                port,
+                limit: self.config.connections_per_peer,
+                state: Mutex::new(PoolState::default()),
+                returned: Condvar::new(),
+            })
+        }))
+    }
+}
+
+impl Default for TcpTransport {
+    fn default() -> Self {
+        TcpTransport::new(TcpConfig::default())
+    }
+}
+
+/// Where a descriptor's TCP data server listens: `tcp_data_host` (Mooncake ≥ 0.3.13), else the host
+/// part of the segment name (`host:port`, `[v6]:port`, `host`).
+pub(crate) fn data_endpoint(target: &SegmentDescriptor) -> Option<(String, u16)> {
+    if target.tcp_data_port == 0 {
+        return None;
+    }
+    let host = match target.tcp_data_host.as_deref() {
+        Some(host) if !host.is_empty() => host.to_owned(),
+        _ => host_of(&target.name)?.to_owned(),
+    };
+    Some((host, target.tcp_data_port))
+}
+
+fn host_of(name: &str) -> Option<&str> {
+    let host = if let Some(rest) = name.strip_prefix('[') {
+        rest.split(']').next()?
+    } else if name.matches(':').count() == 1 {
+        name.split(':').next()?
+    } else {
+        name
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+impl Transport for TcpTransport {
+    fn name(&self) -> &'static str {
+        "tcp"
+    }
+
+    fn can_reach(&self, target: &SegmentDescriptor) -> bool {
+        data_endpoint(target).is_some()
+    }
+
+    fn transfer(
+        &self,
+        target: &SegmentDescriptor,
+        batch: &mut [Transfer<'_>],
+    ) -> Vec<Result<(), TransferError>> {
+        let started = Instant::now();
+        let mut results: Vec<Result<(), TransferError>> = Vec::with_capacity(batch.len());
+        let endpoint = data_endpoint(target);
+        let version = Version::for_peer(target.tcp_proto_version);
+        let slice = self.config.slice_size;
+        let mut pieces = Vec::new();
+        let mut total = 0usize;
+        for (index, transfer) in batch.iter_mut().enumerate() {
+            let (addr, len) = (transfer.target_addr(), transfer.len() as u64);
+            let checked = if endpoint.is_none() {
+                Err(TransferError::NoEndpoint { transport: "tcp" })
+            } else if len != 0 && target.buffer_for(addr, len).is_none() {
+                Err(TransferError::OutOfRange { addr, len })
+            } else {
+                Ok(())
+            };
+            let ok = checked.is_ok();
+            results.push(checked);
+            if !ok || len == 0 {
+                continue;
+            }
+            total += len as usize;
+            match transfer {
+                Transfer::Read { target_addr, into } => {
+                    for (i, chunk) in into.chunks_mut(slice).enumerate() {
+                        pieces.push(Piece::new(
+                            index,
+                            *target_addr + (i * slice) as u64,
+                            Buf::Read(chunk),
+                        ));
+                    }
+                }
+                Transfer::Write { target_addr, from } => {
+                    for (i, chunk) in from.chunks(slice).enumerate() {
+                        pieces.push(Piece::new(
+                            index,
+                            *target_addr + (i * slice) as u64,
+                            Buf::Write(chunk),
+                        ));
+                    }
+                }
+            }
+        }
+        if let (Some((host, port)), false) = (endpoint, pieces.is_empty()) {
+            let pool = self.pool(&host, port);
+            let workers = total.div_ceil(slice).min(self.config.connections_per_peer).max(1);
+            let run = Run {
+                pool: &pool,
+                config: &self.config,
+                stats: &self.stats,
+                version,
+                queue: Mutex::new(pieces.into_iter().rev().collect()),
+                failures: Mutex::new(HashMap::new()),
+                unreachable: Mutex::new(None),
+            };
+            std::thread::scope(|scope| {
+                for n in 1..workers {
+                    let run = &run;
+                    let spawned = std::thread::Builder::new()
+                        .name(format!("tcp-xfer-{n}"))
+                        .spawn_scoped(scope, move || run.work(false));
+                    if spawned.is_err() {
+                        break; // fewer helpers: the calling thread still does all the work
+                    }
+                }
+                run.work(true);
+            });
+            for (index, error) in run.failures.into_inner().unwrap_or_else(|p| p.into_inner()) {
+                results[index] = Err(error);
+            }
+        }
+        let failed = results.iter().filter(|r| r.is_err()).count();
+        self.stats.errors.fetch_add(failed as u64, Relaxed);
+        self.stats.latency.observe(started.elapsed());
+        results
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+enum Buf<'a> {
+    Read(&'a mut [u8]),
+    Write(&'a [u8]),
+}
+
+/// One protocol request: a slice of transfer `index`.
+struct Piece<'a> {
+    index: usize,
+    addr: u64,
+    buf: Buf<'a>,
+    /// Already re-sent once after its connection broke.
+    retried: bool,
+}
+
+impl<'a> Piece<'a> {
+    fn new(index: usize, addr: u64, buf: Buf<'a>) -> Piece<'a> {
+        Piece {
+            index,
+            addr,
+            buf,
+            retried: false,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match &self.buf {
+            Buf::Read(b) => b.len(),
+            Buf::Write(b) => b.len(),
+        }
+    }
+
+    fn header(&self, version: Version) -> [u8; HEADER_LEN] {
+        let opcode = match self.buf {
+            Buf::Read(_) => Opcode::Read,
+            Buf::Write(_) => Opcode::Write,
+        };
+        RequestHeader {
+            size: self.len() as u64,
+            addr: self.addr,
+            opcode,
+            version,
+        }
+        .encode()
+    }
+
+    /// Bytes the server sends back for this request.
+    fn answer_len(&self, version: Version) -> usize {
+        let status = if version == Version::V2 { STATUS_LEN } else { 0 };
+        match self.buf {
+            Buf::Read(ref b) => status + b.len(),
+            Buf::Write(_) => status,
+        }
+    }
+}
+
+/// Shared state of one `transfer` call's workers.
+struct Run<'p, 'a> {
+    pool: &'p Pool,
+    config: &'p TcpConfig,
+    stats: &'p TcpStats,
+    version: Version,
+    /// Pieces not yet taken, last one first (so `pop` yields them in batch order).
+    queue: Mutex<Vec<Piece<'a>>>,
+    /// First error of each failed transfer, by batch index.
+    failures: Mutex<HashMap<usize, TransferError>>,
+    /// Set once connecting failed: the rest of the batch fails fast with this.
+    unreachable: Mutex<Option<(io::ErrorKind, String)>>,
+}
+
+impl<'a> Run<'_, 'a> {
+    /// Takes the next group: consecutive pieces up to about one slice of bytes.
+    fn take_group(&self) -> Vec<Piece<'a>> {
+        let mut queue = lock(&self.queue);
+        let mut group = Vec::new();
+        let mut bytes = 0;
+        while group.len() < MAX_GROUP && bytes < self.config.slice_size {
+            let Some(piece) = queue.pop() else { break };
+            bytes += piece.len();
+            group.push(piece);
+        }
+        group
+    }
+
+    fn fail(&self, piece: &Piece<'_>, error: TransferError) {
+        lock(&self.failures).entry(piece.index).or_insert(error);
+    }
+
+    /// One worker: runs groups until the queue is empty. Helpers (`first == false`) give up when
+    /// every pooled connection is busy, since others are already draining the same queue.
+    fn work(&self, first: bool) {
+        let mut conn: Option<Conn<'_>> = None;
+        let mut retry: Vec<Piece<'a>> = Vec::new();
+        loop {
+            let mut group = if retry.is_empty() {
+                self.take_group()
+            } else {
+                std::mem::take(&mut retry)
+            };
+            if group.is_empty() {
+                return;
+            }
+            if let Some((kind, detail)) = lock(&self.unreachable).clone() {
+                for piece in &group {
+                    self.fail(piece, connect_error(self.pool, kind, &detail));
+                }
+                continue;
+            }
+            if conn.is_none() {
+                match self.pool.checkout(self.config, first) {
+                    Ok(Some(c)) => conn = Some(c),
+                    Ok(None) => {
+                        // All connections busy: hand the group back and let their owners run it.
+                        lock(&self.queue).extend(group.into_iter().rev());
+                        return;
+                    }
+                    Err(e) => {
+                        *lock(&self.unreachable) = Some((e.kind(), e.to_string()));
+                        for piece in &group {
+                            self.fail(piece, connect_error(self.pool, e.kind(), &e.to_string()));
+                        }
+                        continue;
+                    }
+                }
+            }
+            let Some(c) = conn.as_mut() else { continue };
+            let reused = c.reused;
+            match run_group(c.stream(), self.version, &mut group, self.stats) {
+                Ok(()) => c.reused = true,
+                Err(failure) => {
+                    // The connection's state is unknown now: never reuse it.
+                    c.broken = true;
+                    conn = None;
+                    let GroupFailure { at, error, answered } = failure;
+                    // A pooled connection the peer closed while idle fails before any answer:
+                    // that is not the request's fault, so it is re-sent once on a new connection.
+                    let stale = reused && answered == 0 && matches!(error, TransferError::Io { .. });
+                    let mut rest = group.split_off(at).into_iter();
+                    if let Some(failed) = rest.next() {
+                        if stale && !failed.retried {
+                            retry.push(failed);
+                        } else {
+                            self.fail(&failed, error);
+                        }
+                    }
+                    // Requests sent behind the failed one were not answered: re-send them once on
+                    // a new connection (reads and writes of the same bytes are idempotent).
+                    for piece in rest {
+                        if piece.retried {
+                            let source = io::Error::new(
+                                io::ErrorKind::ConnectionAborted,
+                                "the connection broke twice before this request was answered",
+                            );
+                            self.fail(&piece, io_error(self.pool, source));
+                        } else {
+                            retry.push(piece);
+                        }
+                    }
+                    for piece in &mut retry {
+                        piece.retried = true;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn connect_error(pool: &Pool, kind: io::ErrorKind, detail: &str) -> TransferError {
+    TransferError::Connect {
+        endpoint: pool.endpoint.clone(),
+        source: io::Error::new(kind, detail.to_owned()),
+    }
+}
+
+fn io_error(pool: &Pool, source: io::Error) -> TransferError {
+    TransferError::Io {
+        endpoint: pool.endpoint.clone(),
+        source,
+    }
+}
+
+/// Where a pipelined group stopped: the index of the request that failed and why, and how many
+/// answers had arrived on the connection before it.
+struct GroupFailure {
+    at: usize,
+    error: TransferError,
+    answered: usize,
+}
+
+/// Runs `group` on one connection: send requests back-to-back while the unread answers fit in
+/// [`ANSWER_WINDOW`] (always at least one), then read the answers in order; repeat.
+fn run_group(
+    stream: &TcpStream,
+    version: Version,
+    group: &mut [Piece<'_>],
+    stats: &TcpStats,
+) -> Result<(), GroupFailure> {
+    let endpoint = || {
+        stream
+            .peer_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_else(|_| "peer".into())
+    };
+    let headers: Vec<[u8; HEADER_LEN]> = group.iter().map(|p| p.header(version)).collect();
+    let mut done = 0;
+    while done < group.len() {
+        // Send a window of requests in one gather write.
+        let mut end = done;
+        let mut window = 0;
+        let mut iov: Vec<IoSlice<'_>> = Vec::with_capacity(2 * (group.len() - done));
+        while end < group.len() {
+            let answer = group[end].answer_len(version);
+            if end > done && window + answer > ANSWER_WINDOW {
+                break;
+            }
+            window += answer;
+            iov.push(IoSlice::new(&headers[end]));
+            if let Buf::Write(data) = group[end].buf {
+                iov.push(IoSlice::new(data));
+            }
+            end += 1;
+        }
+        if let Err(source) = write_all_vectored(stream, &mut iov) {
+            return Err(GroupFailure {
+                at: done,
+                error: TransferError::Io {
+                    endpoint: endpoint(),
+                    source,
+                },
+                answered: done,
+            });
+        }
+        drop(iov);
+        // Read their answers in order.
+        while done < end {
+            if let Err(error) = read_answer(stream, version, &mut group[done], &endpoint) {
+                return Err(GroupFailure {
+                    at: done,
+                    error,
+                    answered: done,
+                });
+            }
+            let piece = &group[done];
+            stats.record_op(matches!(piece.buf, Buf::Read(_)), piece.len());
+            done += 1;
+        }
+    }
+    if version == Version::V1 {
+        v1_write_barrier(stream, group, &endpoint)?;
+    }
+    Ok(())
+}
+
+/// v1 has no status frames: a write is done once handed to the socket, so a read on another
+/// connection could overtake it, and a refused write goes unnoticed. A 1-byte read of the last
+/// written byte behind the writes (the server answers in order, and closes on a refused request)
+/// confirms that every write of the group was applied.
+fn v1_write_barrier(
+    stream: &TcpStream,
+    group: &[Piece<'_>],
+    endpoint: &dyn Fn() -> String,
+) -> Result<(), GroupFailure> {
+    let is_write = |p: &&Piece<'_>| matches!(p.buf, Buf::Write(_));
+    let (Some(first), Some(last)) = (
+        group.iter().position(|p| is_write(&p)),
+        group.iter().rfind(is_write),
+    ) else {
+        return Ok(());
+    };
+    let header = RequestHeader {
+        size: 1,
+        addr: last.addr + last.len() as u64 - 1,
+        opcode: Opcode::Read,
+        version: Version::V1,
+    }
+    .encode();
+    let mut byte = [0u8; 1];
+    let outcome = write_all_vectored(stream, &mut [IoSlice::new(&header)])
+        .and_then(|()| read_exact_vectored(stream, &mut [IoSliceMut::new(&mut byte)]).1);
+    outcome.map_err(|source| GroupFailure {
+        at: first,
+        error: TransferError::Io {
+            endpoint: endpoint(),
+            source: io::Error::new(
+                source.kind(),
+                format!("a v1 write was not confirmed (refused range or lost connection): {source}"),
+            ),
+        },
+        answered: group.len(),
+    })
+}
+
+/// Reads one request's answer: v2 status frame (then data for a READ), v1 data only.
+fn read_answer(
+    stream: &TcpStream,
+    version: Version,
+    piece: &mut Piece<'_>,
+    endpoint: &dyn Fn() -> String,
+) -> Result<(), TransferError> {
+    let (addr, len) = (piece.addr, piece.len() as u64);
+    let mut status = [0u8; STATUS_LEN];
+    let (filled, outcome) = match (&mut piece.buf, version) {
+        (Buf::Write(_), Version::V1) => return Ok(()),
+        (Buf::Write(_), Version::V2) => read_exact_vectored(stream, &mut [IoSliceMut::new(&mut status)]),
+        (Buf::Read(into), Version::V1) => read_exact_vectored(stream, &mut [IoSliceMut::new(into)]),
+        // Status and data in one readv: one syscall for a small answer.
+        (Buf::Read(into), Version::V2) => {
+            read_exact_vectored(stream, &mut [IoSliceMut::new(&mut status), IoSliceMut::new(into)])
+        }
+    };
+    if version == Version::V2 && filled >= STATUS_LEN {
+        match codec::decode_status(&status) {
+            Ok(Status::Ok) => {}
+            Ok(Status::Rejected) => return Err(TransferError::Rejected { addr, len }),
+            Err(e) => {
+                return Err(TransferError::Protocol {
+                    endpoint: endpoint(),
+                    detail: e.to_string(),
+                });
+            }
+        }
+    }
+    outcome.map_err(|source| TransferError::Io {
+        endpoint: endpoint(),
+        source: if source.kind() == io::ErrorKind::UnexpectedEof {
+            io::Error::new(source.kind(), "the peer closed the connection")
+        } else {
+            source
+        },
+    })
+}
+
+/// Persistent connections to one peer.
+struct Pool {
+    endpoint: String,
+    host: String,
+    port: u16,
+    limit: usize,
+    state: Mutex<PoolState>,
+    returned: Condvar,
+}
+
+#[derive(Default)]
+struct PoolState {
+    idle: Vec<TcpStream>,
+    in_use: usize,
+}
+
+/// A checked-out connection; goes back to the pool's idle list on drop unless it broke.
+struct Conn<'p> {
+    pool: &'p Pool,
+    /// Always `Some` until drop hands it back to the pool.
+    stream: Option<TcpStream>,
+    /// Came from the idle list or already served a group (a failure before any answer on it may
+    /// just mean the peer closed it while idle).
+    reused: bool,
+    broken: bool,
+}
+
+impl Conn<'_> {
+    fn stream(&self) -> &TcpStream {
+        #[allow(clippy::expect_used)]
+        self.stream
+            .as_ref()
+            .expect("a connection holds its stream until dropped")
+    }
+}
+
+impl Drop for Conn<'_> {
+    fn drop(&mut self) {
+        let mut state = lock(&self.pool.state);
+        state.in_use -= 1;
+        if !self.broken
+            && let Some(stream) = self.stream.take()
+        {
+            state.idle.push(stream);
+        }
+        drop(state);
+        self.pool.returned.notify_one();
+    }
+}
+
+impl Pool {
+    /// An idle connection or a new one, while fewer than `limit` are in use. `wait`: block until
+    /// one is returned; otherwise answer `None` when all are busy.
+    fn checkout(&self, config: &TcpConfig, wait: bool) -> io::Result<Option<Conn<'_>>> {
+        let mut state = lock(&self.state);
+        loop {
+            if state.in_use < self.limit {
+                while let Some(stream) = state.idle.pop() {
+                    if idle_connection_usable(&stream) {
+                        state.in_use += 1;
+                        return Ok(Some(self.conn(stream, true)));
+                    }
+                    debug!(endpoint = %self.endpoint, "tcp: dropping a pooled connection the peer closed");
+                }
+                state.in_use += 1;
+                drop(state);
+                return match self.connect(config) {
+                    Ok(stream) => Ok(Some(self.conn(stream, false))),
+                    Err(e) => {
+                        lock(&self.state).in_use -= 1;
+                        self.returned.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            if !wait {
+                return Ok(None);
+            }
+            state = self
+                .returned
+                .wait(state)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
+    fn conn(&self, stream: TcpStream, reused: bool) -> Conn<'_> {
+        Conn {
+            pool: self,
+            stream: Some(stream),
+            reused,
+            broken: false,
+        }
+    }
+
+    fn connect(&self, config: &TcpConfig) -> io::Result<TcpStream> {
+        let mut last = io::Error::new(io::ErrorKind::NotFound, "host name resolved to no address");
+        for addr in (self.host.as_str(), self.port).to_socket_addrs()? {
+            match TcpStream::connect_timeout(&addr, config.connect_timeout) {
+                Ok(stream) => {
+                    stream.set_nodelay(true)?;
+                    stream.set_read_timeout(Some(config.io_timeout))?;
+                    stream.set_write_timeout(Some(config.io_timeout))?;
+                    return Ok(stream);
+                }
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn descriptor(name: &str, host: Option<&str>, port: u16) -> SegmentDescriptor {
+        SegmentDescriptor {
+            name: name.into(),
+            protocol: "tcp".into(),
+            tcp_data_port: port,
+            tcp_proto_version: 2,
+            tcp_data_host: host.map(Into::into),
+            rdma_server_name: String::new(),
+            timestamp: String::new(),
+            buffers: vec![],
+            devices: vec![],
+            host_id: None,
+        }
+    }
+
+    #[test]
+    fn endpoint_prefers_tcp_data_host_then_the_name() {
+        let e = |name, host, port| data_endpoint(&descriptor(name, host, port));
+        assert_eq!(
+            e("10.0.0.1:123", Some("127.0.0.1"), 9),
+            Some(("127.0.0.1".into(), 9))
+        );
+        assert_eq!(e("10.0.0.1:123", None, 9), Some(("10.0.0.1".into(), 9)));
+        assert_eq!(e("10.0.0.1:123", Some(""), 9), Some(("10.0.0.1".into(), 9)));
+        assert_eq!(e("node-a", None, 9), Some(("node-a".into(), 9)));
+        assert_eq!(e("[::1]:123", None, 9), Some(("::1".into(), 9)));
+        assert_eq!(e("::1", None, 9), Some(("::1".into(), 9)));
+        assert_eq!(e("10.0.0.1:123", None, 0), None);
+    }
+}

@@ -1,0 +1,27 @@
+//! `tcp`: Mooncake's TCP transport, protocol v2 (and v1 for old peers), both directions.
+//!
+//! Design note. A real Mooncake transfer engine must be able to read and write our segments and ours
+//! theirs, so the wire format is exactly the C++ one ([`codec`]): a 24-byte header per request naming
+//! an absolute address in the server's registered memory, 8-byte status frames in v2, persistent
+//! connections carrying many requests back-to-back (reference/mooncake-engine.md §3).
+//!
+//! - [`TcpDataServer`] serves peers: blocking sockets, one thread per connection (connections are few
+//!   and long-lived; a thread blocked in `read` wakes exactly when bytes arrive, with no event-loop
+//!   hop, which matters on a VM where a cross-core wake-up costs ~30-50 µs). Every request is checked
+//!   against the [`MemoryRegistry`](crate::memory::MemoryRegistry) and bytes move between the socket
+//!   and registered memory with no intermediate copy.
+//! - [`TcpTransport`] is the initiator: a pool of persistent connections per peer; small requests of
+//!   a batch are pipelined on one connection, large transfers are sliced and spread over several
+//!   connections in parallel so one large object uses every core. Reads land straight in the
+//!   caller's buffer and writes leave straight from it.
+//! - [`TcpStats`]: plain atomic counters and a fixed-bucket latency histogram, for the metrics layer.
+
+mod client;
+pub mod codec;
+mod io;
+mod server;
+mod stats;
+
+pub use client::{TcpConfig, TcpTransport};
+pub use server::{TcpDataServer, TcpServerConfig};
+pub use stats::{LATENCY_BUCKETS_US, LatencyHistogram, LatencySnapshot, TcpStats};
