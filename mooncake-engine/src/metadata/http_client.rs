@@ -13,6 +13,7 @@ use bytes::Bytes;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Client, Method, StatusCode, Url};
 
+use super::backend::KvBackend;
 use super::store::PutOutcome;
 use crate::error::{DuplicateRpcMetaKey, MetadataError};
 
@@ -115,6 +116,23 @@ impl HttpMetadataClient {
         let status = response.status();
         let body = response.bytes().await.map_err(transport)?;
         Ok((url, status, body))
+    }
+}
+
+/// The HTTP metadata server as a [`KvBackend`]: an identical re-PUT of an `rpc_meta` key
+/// ([`PutOutcome::Unchanged`]) is success, like any other 200.
+impl KvBackend for HttpMetadataClient {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, MetadataError> {
+        Ok(HttpMetadataClient::get(self, key).await?.map(Vec::from))
+    }
+
+    async fn put(&self, key: &str, value: &[u8]) -> Result<(), MetadataError> {
+        HttpMetadataClient::put(self, key, Bytes::copy_from_slice(value)).await?;
+        Ok(())
+    }
+
+    async fn delete(&self, key: &str) -> Result<bool, MetadataError> {
+        HttpMetadataClient::delete(self, key).await
     }
 }
 

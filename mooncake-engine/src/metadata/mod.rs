@@ -1,5 +1,11 @@
 //! Metadata service: the shared key → bytes store, the Mooncake-compatible HTTP metadata server over it,
-//! and the HTTP client nodes use to talk to such a server.
+//! the backends engines publish descriptors to (HTTP, etcd, Redis, or none with `P2PHANDSHAKE`), the
+//! handshake protocol, and the [`SegmentResolver`] on top.
+//!
+//! - [`MetadataServer::parse`] reads a `metadata_server` string as Mooncake does;
+//!   [`MetadataBackend::from_conn_string`] connects it.
+//! - [`SegmentResolver`] publishes our descriptor and resolves peers' (cached).
+//! - [`HandshakeServer`] answers P2P handshake requests; [`handshake`] is the frame codec.
 //!
 //! The protocol is Mooncake's embedded metadata server (one path, `/metadata?key=K`, GET/PUT/DELETE, raw
 //! values stored verbatim, plus `/health`), so a real Mooncake transfer engine configured with
@@ -31,10 +37,28 @@
 //! # }
 //! ```
 
+mod backend;
+mod etcd;
+pub mod handshake;
 mod http_client;
 mod http_server;
+mod keys;
+mod p2p;
+mod redis;
+mod resolver;
 mod store;
 
+pub use backend::{KvBackend, KvStore, MetadataBackend, MetadataServer, P2P_HANDSHAKE};
+pub use etcd::{ETCD_OP_TIMEOUT, EtcdKv};
+pub use handshake::{Frame, FrameKind, RequestType};
 pub use http_client::HttpMetadataClient;
 pub use http_server::{DRAIN_DEADLINE, MAX_VALUE_BYTES, router, serve};
+pub use keys::KeySpace;
+pub use p2p::{
+    ConnectionHandler, DEFAULT_HANDSHAKE_PORT, HandshakeConfig, HandshakeResponder, HandshakeServer,
+    LocalDescriptor, NOTIFY_QUEUE_LIMIT, NotifyMessage, NotifyQueue, empty_connection_reply, exchange,
+    exchange_metadata, parse_peer_name, peer_address, probe, send_notify, serve_handshake,
+};
+pub use redis::{REDIS_TIMEOUT, RedisKv, RedisOptions};
+pub use resolver::SegmentResolver;
 pub use store::{MetadataStore, PutOutcome, ram_key, rpc_meta_key};
