@@ -125,14 +125,23 @@ impl RedisKv {
         &self.addr
     }
 
+    /// Opens a connection and checks it with `PING`: a server that requires a password we do not
+    /// have accepts the connection but refuses every command, and that should fail here, at start-up.
     async fn dial(&self) -> Result<MultiplexedConnection, MetadataError> {
-        self.client
+        let failed = |source| MetadataError::RedisConnect {
+            addr: self.addr.clone(),
+            source,
+        };
+        let mut connection = self
+            .client
             .get_multiplexed_async_connection_with_config(&self.config)
             .await
-            .map_err(|source| MetadataError::RedisConnect {
-                addr: self.addr.clone(),
-                source,
-            })
+            .map_err(failed)?;
+        redis::cmd("PING")
+            .query_async::<()>(&mut connection)
+            .await
+            .map_err(failed)?;
+        Ok(connection)
     }
 
     /// The shared connection, dialled again if a previous failure dropped it.

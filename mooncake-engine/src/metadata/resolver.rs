@@ -139,7 +139,8 @@ impl SegmentResolver {
         self.refresh(name).await
     }
 
-    /// Fetches segment `name` bypassing the cache, and caches the answer.
+    /// Fetches segment `name` bypassing the cache, and caches the answer. When the segment is gone
+    /// its cache entry is dropped; when the service cannot be reached the entry is kept.
     pub async fn refresh(&self, name: &str) -> Result<Arc<SegmentDescriptor>, MetadataError> {
         let name = name.trim_start_matches('/');
         if name.is_empty() {
@@ -148,7 +149,17 @@ impl SegmentResolver {
         if let Some(local) = self.local.get().filter(|d| d.name == name) {
             return Ok(local);
         }
-        let descriptor = Arc::new(self.fetch(name).await?);
+        let descriptor = match self.fetch(name).await {
+            Ok(descriptor) => Arc::new(descriptor),
+            Err(err) => {
+                // Only an authoritative "not there" purges the cache (as Mooncake's syncSegmentCache
+                // does); an unreachable service keeps the last known descriptor usable.
+                if matches!(err, MetadataError::SegmentNotFound { .. }) {
+                    self.invalidate(name);
+                }
+                return Err(err);
+            }
+        };
         debug!(
             segment = name,
             buffers = descriptor.buffers.len(),
