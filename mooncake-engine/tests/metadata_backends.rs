@@ -239,6 +239,74 @@ async fn http_backend_refuses_a_different_rpc_meta_until_unpublished() {
     server.stop().await;
 }
 
+/// Mooncake's own HTTP metadata server (the wheel's aiohttp `mooncake_http_metadata_server`), which
+/// differs from ours in refusing identical `rpc_meta` re-PUTs.
+#[tokio::test]
+async fn http_backend_round_trip_against_mooncakes_python_server() {
+    let test = "http_backend_round_trip_against_mooncakes_python_server";
+    let Some(python) = std::env::var_os("MOONCAKE_REFERENCE_PYTHON") else {
+        assert!(
+            !common::in_ci(),
+            "{test}: MOONCAKE_REFERENCE_PYTHON is not set and CI is set"
+        );
+        eprintln!("SKIPPED: {test}: MOONCAKE_REFERENCE_PYTHON is not set (run scripts/mooncake-reference)");
+        return;
+    };
+    let binary = std::path::Path::new(&python).with_file_name("mooncake_http_metadata_server");
+    let port = common::free_port();
+    let mut server = std::process::Command::new(&binary)
+        .args([
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--log-level",
+            "WARNING",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {}: {err}", binary.display()));
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let url = format!("http://127.0.0.1:{port}/metadata");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(server.try_wait().unwrap().is_none(), "{test}: the server exited");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{test}: the server did not listen"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let _server = Kill(server);
+    let resolver = || async {
+        SegmentResolver::new(
+            MetadataBackend::from_conn_string(&url).await.unwrap(),
+            KeySpace::default(),
+        )
+    };
+    let (writer, reader) = (resolver().await, resolver().await);
+    let raw = kv(MetadataBackend::from_conn_string(&url).await.unwrap());
+    round_trip(&writer, &reader, &raw).await;
+
+    // Its rule refuses a different rpc_meta just like ours.
+    let descriptor = observed_descriptor("127.0.0.1:5");
+    writer.publish(&descriptor, &rpc_meta()).await.unwrap();
+    let moved = RpcMeta {
+        rpc_port: 1,
+        ..rpc_meta()
+    };
+    let err = reader.publish(&descriptor, &moved).await.unwrap_err();
+    assert!(matches!(err, MetadataError::DuplicateRpcMeta(_)), "{err}");
+}
+
 // ---------------------------------------------------------------------------------------------------
 // etcd.
 

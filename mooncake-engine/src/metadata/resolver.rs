@@ -84,8 +84,9 @@ impl SegmentResolver {
     }
 
     /// Publishes our segment: records it as the local descriptor and, with a key-value backend, PUTs
-    /// `rpc_meta/<name>` and `ram/<name>`. Re-publishing the same `rpc_meta` is accepted by every
-    /// backend; a *different* one is refused by HTTP servers with Mooncake's `rpc_meta` rule
+    /// `rpc_meta/<name>` and `ram/<name>`. Re-publishing the same `rpc_meta` succeeds on every backend
+    /// (including Mooncake's Python server, which refuses identical re-PUTs: the stored value is
+    /// checked instead); a *different* one is refused by HTTP servers with Mooncake's `rpc_meta` rule
     /// ([`MetadataError::DuplicateRpcMeta`]) until the old entry is unpublished.
     pub async fn publish(
         &self,
@@ -95,7 +96,22 @@ impl SegmentResolver {
         if let Some(kv) = self.backend.kv() {
             let name = &descriptor.name;
             let rpc_value = encode(kv, "rpc_meta", name, rpc_meta)?;
-            kv.put(&self.keys.rpc_meta_key(name), &rpc_value).await?;
+            let rpc_key = self.keys.rpc_meta_key(name);
+            match kv.put(&rpc_key, &rpc_value).await {
+                Ok(()) => {}
+                // Mooncake's Python metadata server refuses even an identical re-PUT; what is stored
+                // is already ours, so that is success (as with the C++ server's "metadata unchanged").
+                Err(MetadataError::DuplicateRpcMeta(duplicate)) => {
+                    let stored = kv.get(&rpc_key).await?;
+                    let same = stored
+                        .and_then(|bytes| serde_json::from_slice::<RpcMeta>(&bytes).ok())
+                        .is_some_and(|stored| stored == *rpc_meta);
+                    if !same {
+                        return Err(MetadataError::DuplicateRpcMeta(duplicate));
+                    }
+                }
+                Err(err) => return Err(err),
+            }
             let value = encode(kv, "segment descriptor", name, descriptor)?;
             kv.put(&self.keys.segment_key(name), &value).await?;
         }
