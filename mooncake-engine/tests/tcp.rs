@@ -581,3 +581,180 @@ fn a_server_in_another_process() {
     let status = child.wait().unwrap();
     assert!(status.success(), "child: {status}");
 }
+
+#[path = "tcp/interop.rs"]
+mod interop;
+
+/// The real C++ Mooncake initiator (0.3.13 wheel, `te_initiator.py`) reads and writes our segment
+/// through our data server, its descriptor taken from our HTTP metadata server.
+#[test]
+fn a_real_mooncake_initiator_reads_and_writes_our_segment() {
+    let Some(python) = interop::reference_python() else {
+        return;
+    };
+    const LEN: usize = 8 * MIB;
+    let peer = Peer::start(LEN);
+    peer.region.fill(0, &interop::mc_pattern(7, 0, LEN));
+    let metadata = interop::MetadataServer::start();
+    let d = peer.descriptor(2);
+    let json = serde_json::to_vec(&d).unwrap();
+    metadata
+        .store
+        .put(&mooncake_engine::metadata::ram_key(&d.name), json.into())
+        .unwrap();
+
+    let run = |args: &[&str]| {
+        let out = Command::new(&python)
+            .arg(interop::driver("te_initiator.py"))
+            .args(["--metadata-server", &metadata.url, "--segment", &d.name])
+            .args(["--address", &peer.region.addr().to_string()])
+            .args(args)
+            .env("MC_TCP_BIND_ADDRESS", "127.0.0.1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "te_initiator {args:?}: {stdout}\n{stderr}");
+    };
+    // Reads of what we serve, in one request and in 64 KiB requests submitted as one batch.
+    run(&["--mode", "read", "--length", &LEN.to_string()]);
+    run(&[
+        "--mode",
+        "read",
+        "--length",
+        "1000000",
+        "--offset",
+        "4097",
+        "--block-size",
+        "65536",
+        "--api",
+        "batch",
+    ]);
+    // Writes into our memory, checked here byte by byte, neighbours untouched.
+    let (off, len) = (12_345, MIB + 7);
+    run(&[
+        "--mode",
+        "write",
+        "--length",
+        &len.to_string(),
+        "--offset",
+        &off.to_string(),
+        "--seed",
+        "101",
+    ]);
+    assert!(peer.region.snapshot(off as isize, len) == interop::mc_pattern(101, off, len));
+    assert!(peer.region.snapshot(0, off) == interop::mc_pattern(7, 0, off));
+    let after = off + len;
+    assert!(peer.region.snapshot(after as isize, LEN - after) == interop::mc_pattern(7, after, LEN - after));
+    run(&[
+        "--length",
+        &(3 * MIB).to_string(),
+        "--offset",
+        &(4 * MIB).to_string(),
+        "--seed",
+        "55",
+    ]);
+    assert!(peer.region.snapshot(4 * MIB as isize, 3 * MIB) == interop::mc_pattern(55, 4 * MIB, 3 * MIB));
+    assert!(peer.region.guards_intact());
+    let stats = peer.server.stats();
+    assert_eq!(stats.rejected.load(Relaxed), 0);
+    assert!(stats.ops.load(Relaxed) >= 4);
+}
+
+/// Our initiator reads and writes a real C++ Mooncake target (`te_target.py`), which checks the
+/// bytes itself; its server refuses a range outside its buffer with a reject frame we understand.
+#[test]
+fn we_read_and_write_a_real_mooncake_segment() {
+    let Some(python) = interop::reference_python() else {
+        return;
+    };
+    const LEN: usize = 8 * MIB;
+    let metadata = interop::MetadataServer::start();
+    let mut target = Command::new(&python)
+        .arg(interop::driver("te_target.py"))
+        .args(["--metadata-server", &metadata.url, "--length", &LEN.to_string()])
+        .env("MC_TCP_BIND_ADDRESS", "127.0.0.1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = target.stdin.take().unwrap();
+    let mut lines = BufReader::new(target.stdout.take().unwrap()).lines();
+    let first: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    let name = first["segment_name"].as_str().unwrap().to_owned();
+    let base = first["buffer_address"].as_u64().unwrap();
+    let mut ask = |command: String| {
+        writeln!(stdin, "{command}").unwrap();
+        lines.next().unwrap().unwrap()
+    };
+    let published = metadata
+        .store
+        .get(&mooncake_engine::metadata::ram_key(&name))
+        .unwrap();
+    let d: SegmentDescriptor = serde_json::from_slice(&published).unwrap();
+    assert_eq!((d.tcp_proto_version, d.buffers.len()), (2, 1));
+    let t = TcpTransport::default();
+
+    assert!(
+        read(&t, &d, base, LEN).unwrap() == interop::mc_pattern(7, 0, LEN),
+        "its initial fill"
+    );
+    let (off, len) = (4097, 2 * MIB + 3);
+    write(&t, &d, base + off as u64, &interop::mc_pattern(101, off, len)).unwrap();
+    assert_eq!(ask(format!("verify {off} {len} 101")), "ok");
+    assert_eq!(ask(format!("verify 0 {off} 7")), "ok");
+    let after = off + len;
+    assert_eq!(ask(format!("verify {after} {} 7", LEN - after)), "ok");
+
+    // A batch of small writes (pipelined on one connection) and a read of all of them.
+    let datas: Vec<Vec<u8>> = (0..32)
+        .map(|i| interop::mc_pattern(55, 6 * MIB + i * 4096, 4096))
+        .collect();
+    let mut batch: Vec<Transfer<'_>> = datas
+        .iter()
+        .enumerate()
+        .map(|(i, from)| Transfer::Write {
+            target_addr: base + (6 * MIB + i * 4096) as u64,
+            from,
+        })
+        .collect();
+    assert!(t.transfer(&d, &mut batch).iter().all(Result::is_ok));
+    assert_eq!(ask(format!("verify {} {} 55", 6 * MIB, 32 * 4096)), "ok");
+    assert!(read(&t, &d, base + 6 * MIB as u64, 32 * 4096).unwrap() == datas.concat());
+
+    // Its server's reject frame, for a range its descriptor does not cover (as a stale one might).
+    let liar = SegmentDescriptor {
+        buffers: vec![mooncake_engine::descriptor::BufferDescriptor {
+            length: 2 * LEN as u64,
+            ..d.buffers[0].clone()
+        }],
+        ..d.clone()
+    };
+    let err = write(&t, &liar, base + LEN as u64, &[1u8; 100]).unwrap_err();
+    assert!(matches!(err, TransferError::Rejected { .. }), "{err}");
+    let err = read(&t, &liar, base + LEN as u64 - 50, 100).unwrap_err();
+    assert!(matches!(err, TransferError::Rejected { .. }), "{err}");
+    assert_eq!(
+        ask(format!("verify {} {} 7", 7 * MIB, MIB)),
+        "ok",
+        "its memory is untouched"
+    );
+    // And the v1 protocol, which it still serves.
+    let v1 = SegmentDescriptor {
+        tcp_proto_version: 1,
+        ..d.clone()
+    };
+    write(
+        &t,
+        &v1,
+        base + 5 * MIB as u64,
+        &interop::mc_pattern(9, 5 * MIB, MIB),
+    )
+    .unwrap();
+    assert_eq!(ask(format!("verify {} {} 9", 5 * MIB, MIB)), "ok");
+    assert!(read(&t, &v1, base, 4096).unwrap() == interop::mc_pattern(7, 0, 4096));
+
+    assert_eq!(ask("quit".into()), "bye");
+    assert!(target.wait().unwrap().success());
+}
