@@ -19,7 +19,7 @@ use mooncake_engine::descriptor::SegmentDescriptor;
 use mooncake_engine::transport::tcp::codec::{
     self, HEADER_LEN, Opcode, RequestHeader, STATUS_LEN, Status, Version,
 };
-use mooncake_engine::transport::tcp::{TcpConfig, TcpDataServer, TcpTransport};
+use mooncake_engine::transport::tcp::{TcpConfig, TcpDataServer, TcpServerConfig, TcpTransport};
 use mooncake_engine::transport::{Transfer, TransferError, Transport};
 use support::{GUARD, Peer, descriptor, pattern};
 
@@ -516,6 +516,32 @@ fn shutdown_closes_idle_connections_promptly() {
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(peer.server.connection_count(), 0);
     assert!(TcpStream::connect(peer.addr()).is_err(), "no longer accepting");
+}
+
+#[test]
+fn connections_beyond_the_limit_are_closed_and_others_keep_working() {
+    let peer = Peer::start(MIB);
+    let registry = Arc::clone(&peer.registry);
+    let config = TcpServerConfig {
+        max_connections: 2,
+        ..TcpServerConfig::default()
+    };
+    let server = TcpDataServer::bind_with("127.0.0.1:0".parse().unwrap(), registry, config).unwrap();
+    let d = descriptor(server.local_addr(), peer.region.addr(), MIB as u64, 2);
+    let t = TcpTransport::new(TcpConfig {
+        connections_per_peer: 1,
+        ..TcpConfig::default()
+    });
+    write(&t, &d, peer.region.addr(), b"first").unwrap();
+    let _second = TcpStream::connect(server.local_addr()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.connection_count() < 2 {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut third = TcpStream::connect(server.local_addr()).unwrap();
+    assert_eq!(read_to_close(&mut third), b"", "closed on accept");
+    assert!(read(&t, &d, peer.region.addr(), 5).unwrap() == b"first");
 }
 
 const CHILD_ENV: &str = "MOONCAKE_TCP_TEST_CHILD";

@@ -190,21 +190,23 @@ impl Transport for TcpTransport {
                 continue;
             }
             total += len as usize;
+            // Equal pieces of at most `slice` bytes: no tiny tail costing a round trip of its own.
+            let piece = (len as usize).div_ceil((len as usize).div_ceil(slice));
             match transfer {
                 Transfer::Read { target_addr, into } => {
-                    for (i, chunk) in into.chunks_mut(slice).enumerate() {
+                    for (i, chunk) in into.chunks_mut(piece).enumerate() {
                         pieces.push(Piece::new(
                             index,
-                            *target_addr + (i * slice) as u64,
+                            *target_addr + (i * piece) as u64,
                             Buf::Read(chunk),
                         ));
                     }
                 }
                 Transfer::Write { target_addr, from } => {
-                    for (i, chunk) in from.chunks(slice).enumerate() {
+                    for (i, chunk) in from.chunks(piece).enumerate() {
                         pieces.push(Piece::new(
                             index,
-                            *target_addr + (i * slice) as u64,
+                            *target_addr + (i * piece) as u64,
                             Buf::Write(chunk),
                         ));
                     }

@@ -31,6 +31,9 @@ pub struct TcpServerConfig {
     pub io_timeout: Duration,
     /// How long [`TcpDataServer::shutdown`] waits for connection threads to finish. Default 5 s.
     pub shutdown_timeout: Duration,
+    /// Most connections served at once (each has a thread); further ones are closed on accept
+    /// with a WARN. Default 1024 (Mooncake peers keep 4 per initiator).
+    pub max_connections: usize,
 }
 
 impl Default for TcpServerConfig {
@@ -38,6 +41,7 @@ impl Default for TcpServerConfig {
         TcpServerConfig {
             io_timeout: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(5),
+            max_connections: 1024,
         }
     }
 }
@@ -191,6 +195,10 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
                 continue;
             }
         };
+        if *lock(&shared.live) >= shared.config.max_connections {
+            warn!(%peer, max = shared.config.max_connections, "tcp: too many connections, closing a new one");
+            continue;
+        }
         if let Err(e) = configure(&stream, shared.config.io_timeout) {
             warn!(%peer, error = %e, "tcp: cannot configure accepted connection");
             continue;
