@@ -5,6 +5,7 @@
 //! The API is blocking on purpose: the caller's thread waits on the socket (or copies) itself, so no
 //! thread hand-off or completion polling sits between the bytes and the CPU that moves them.
 
+pub mod shm;
 pub mod tcp;
 
 use crate::descriptor::SegmentDescriptor;

@@ -1,0 +1,269 @@
+//! `shm`: reaches a peer on the same host by mapping its segment file and copying with `memcpy` — no
+//! socket, no peer CPU. Chosen when the peer's descriptor carries our `host_id` and `shm_name`s.
+//!
+//! Design note.
+//!
+//! - Every transfer is checked against the peer's *descriptor* (the buffer covering the whole range,
+//!   else `OutOfRange`) and then against the *file actually mapped* (a descriptor from the network
+//!   could claim more than the file holds), before a single byte moves.
+//! - Mappings are cached by path for the life of the transport: mapping a large segment costs
+//!   `mmap` plus first-touch faults of the page tables, which is far more than a 4 KiB copy. Our
+//!   segment paths (`/dev/shm/mooncake-<pid>-<uuid>`) are unique, so a cached entry can only go
+//!   stale by the file disappearing; we re-`stat` such paths at most once per
+//!   [`DEFAULT_REVALIDATE_INTERVAL`] and drop the mapping when the file is gone or has another inode,
+//!   which also frees the memory of peers that left. Other paths (a HugeTLB memfd published as
+//!   `/proc/<pid>/fd/<fd>`, whose fd number can be reused) are re-validated on every batch.
+//! - A segment of this very process works the same way (it is mapped a second time): the store's
+//!   local path needs no special case.
+//! - The peer must never shrink its file while mapped (ours never do): touching a page beyond the
+//!   end of a shared file mapping raises `SIGBUS`.
+
+use std::collections::HashMap;
+use std::fs::OpenOptions;
+use std::io;
+use std::os::unix::fs::MetadataExt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use memmap2::{MmapOptions, MmapRaw};
+use parking_lot::RwLock;
+
+use super::{Transfer, TransferError, Transport};
+use crate::descriptor::{BufferDescriptor, SegmentDescriptor};
+use crate::memory::{SEGMENT_FILE_PREFIX, SHM_DIR, host_id};
+
+/// How often a cached mapping of a unique segment path is checked against the file system.
+pub const DEFAULT_REVALIDATE_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The same-host transport. Cheap to share: one instance per engine, used from any thread.
+#[derive(Debug)]
+pub struct ShmTransport {
+    host_id: String,
+    mappings: RwLock<HashMap<String, Arc<PeerMapping>>>,
+    revalidate_interval: Duration,
+    epoch: Instant,
+}
+
+/// A peer's segment file mapped into this process.
+#[derive(Debug)]
+struct PeerMapping {
+    map: MmapRaw,
+    dev: u64,
+    ino: u64,
+    /// Whether the path names this file forever (our `/dev/shm/mooncake-…` names) or may be reused.
+    unique_path: bool,
+    /// When the path was last checked to still name this file, in ns since the transport's epoch.
+    checked_at: AtomicU64,
+}
+
+impl Default for ShmTransport {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ShmTransport {
+    /// A transport for this host (see [`crate::memory::host_id`]).
+    pub fn new() -> Self {
+        Self::with_host_id(host_id())
+    }
+
+    /// A transport that believes it runs on `host_id` (tests; the id only gates [`Transport::can_reach`]).
+    pub fn with_host_id(host_id: impl Into<String>) -> Self {
+        ShmTransport {
+            host_id: host_id.into(),
+            mappings: RwLock::new(HashMap::new()),
+            revalidate_interval: DEFAULT_REVALIDATE_INTERVAL,
+            epoch: Instant::now(),
+        }
+    }
+
+    /// Re-validate cached mappings of unique paths at most this often (default 1 s).
+    pub fn with_revalidate_interval(mut self, every: Duration) -> Self {
+        self.revalidate_interval = every;
+        self
+    }
+
+    /// The host id this transport compares descriptors with.
+    pub fn host_id(&self) -> &str {
+        &self.host_id
+    }
+
+    /// Drops the cached mapping of `shm_name` (e.g. when the peer unmounted); `true` if there was one.
+    /// Transfers in flight keep their own reference and finish first.
+    pub fn forget(&self, shm_name: &str) -> bool {
+        self.mappings.write().remove(shm_name).is_some()
+    }
+
+    /// Paths currently mapped, sorted.
+    pub fn mapped_paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.mappings.read().keys().cloned().collect();
+        paths.sort();
+        paths
+    }
+
+    fn now_ns(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// The mapping of `path`, from the cache when it is known to be current.
+    fn mapping(&self, path: &str) -> Result<Arc<PeerMapping>, TransferError> {
+        let now = self.now_ns();
+        let interval = u64::try_from(self.revalidate_interval.as_nanos()).unwrap_or(u64::MAX);
+        let cached = self.mappings.read().get(path).cloned();
+        if let Some(m) = &cached
+            && m.unique_path
+            && now.saturating_sub(m.checked_at.load(Ordering::Relaxed)) < interval
+        {
+            return Ok(Arc::clone(m));
+        }
+        let map_err = |source| TransferError::Map {
+            path: path.to_owned(),
+            source,
+        };
+        if let Some(m) = cached {
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.dev() == m.dev && meta.ino() == m.ino => {
+                    m.checked_at.store(now, Ordering::Relaxed);
+                    return Ok(m);
+                }
+                Ok(_) => {
+                    tracing::debug!(path, "peer segment file was replaced; re-mapping");
+                }
+                Err(err) => {
+                    // The peer is gone: release its memory now rather than when we are dropped.
+                    self.forget(path);
+                    return Err(map_err(err));
+                }
+            }
+        }
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(map_err)?;
+        let meta = file.metadata().map_err(map_err)?;
+        let map = MmapOptions::new().map_raw(&file).map_err(map_err)?;
+        let mapping = Arc::new(PeerMapping {
+            map,
+            dev: meta.dev(),
+            ino: meta.ino(),
+            unique_path: is_unique_segment_path(path),
+            checked_at: AtomicU64::new(now),
+        });
+        tracing::debug!(path, len = meta.len(), "mapped peer segment");
+        self.mappings
+            .write()
+            .insert(path.to_owned(), Arc::clone(&mapping));
+        Ok(mapping)
+    }
+
+    fn one(
+        &self,
+        target: &SegmentDescriptor,
+        transfer: &mut Transfer<'_>,
+        batch_maps: &mut Vec<(String, Arc<PeerMapping>)>,
+    ) -> Result<(), TransferError> {
+        let addr = transfer.target_addr();
+        let len = transfer.len() as u64;
+        let out_of_range = TransferError::OutOfRange { addr, len };
+        let buffer = target.buffer_for(addr, len).ok_or(out_of_range)?;
+        let path = buffer
+            .shm_name
+            .as_deref()
+            .ok_or(TransferError::NoEndpoint { transport: "shm" })?;
+        let mapping = match batch_maps.iter().find(|(p, _)| p == path) {
+            Some((_, m)) => Arc::clone(m),
+            None => {
+                let m = self.mapping(path)?;
+                batch_maps.push((path.to_owned(), Arc::clone(&m)));
+                m
+            }
+        };
+        let offset =
+            checked_offset(buffer, addr, len, mapping.map.len()).map_err(|source| TransferError::Map {
+                path: path.to_owned(),
+                source,
+            })?;
+        let peer = mapping.map.as_mut_ptr();
+        // SAFETY: `[offset, offset + len)` lies inside the live mapping (checked above; the Arc keeps
+        // it mapped). The local buffer is a Rust slice, so it cannot overlap the peer mapping unless
+        // the caller passed a slice of that very mapping, which a `&mut`/`&` exclusivity contract
+        // with the peer forbids. Concurrent writers of the same peer range are excluded by the
+        // master's disjoint allocation.
+        unsafe {
+            match transfer {
+                Transfer::Read { into, .. } => {
+                    std::ptr::copy_nonoverlapping(peer.add(offset), into.as_mut_ptr(), into.len())
+                }
+                Transfer::Write { from, .. } => {
+                    std::ptr::copy_nonoverlapping(from.as_ptr(), peer.add(offset), from.len())
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Offset of `addr` in the buffer's file, after checking the range against the mapped file size.
+fn checked_offset(buffer: &BufferDescriptor, addr: u64, len: u64, mapped: usize) -> io::Result<usize> {
+    // `buffer_for` guaranteed addr >= buffer.addr and addr + len <= buffer end.
+    let offset = addr - buffer.addr;
+    if buffer.length > mapped as u64 {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "the file holds {mapped} bytes but the descriptor's buffer claims {}",
+                buffer.length
+            ),
+        ));
+    }
+    // In range of the mapping, hence of usize.
+    debug_assert!(offset + len <= mapped as u64);
+    Ok(offset as usize)
+}
+
+fn is_unique_segment_path(path: &str) -> bool {
+    path.strip_prefix(SHM_DIR)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .is_some_and(|name| name.starts_with(SEGMENT_FILE_PREFIX) && !name.contains('/'))
+}
+
+impl Transport for ShmTransport {
+    fn name(&self) -> &'static str {
+        "shm"
+    }
+
+    fn can_reach(&self, target: &SegmentDescriptor) -> bool {
+        target.host_id.as_deref() == Some(self.host_id.as_str())
+            && target.buffers.iter().any(|b| b.shm_name.is_some())
+    }
+
+    fn transfer(
+        &self,
+        target: &SegmentDescriptor,
+        batch: &mut [Transfer<'_>],
+    ) -> Vec<Result<(), TransferError>> {
+        // Mappings resolved once per batch: a batch of many small transfers to one segment pays one
+        // cache lookup (and at most one revalidation), not one per transfer.
+        let mut batch_maps = Vec::new();
+        batch
+            .iter_mut()
+            .map(|t| self.one(target, t, &mut batch_maps))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_dev_shm_names_are_unique() {
+        assert!(is_unique_segment_path("/dev/shm/mooncake-12-abcdef"));
+        assert!(!is_unique_segment_path("/dev/shm/other"));
+        assert!(!is_unique_segment_path("/dev/shm/mooncake-1/../x"));
+        assert!(!is_unique_segment_path("/proc/12/fd/5"));
+    }
+}
