@@ -83,7 +83,8 @@ fn segments_without_prefault_fault_lazily_and_work() {
 
 #[test]
 fn prefaulting_allocates_every_page_up_front() {
-    let size = 64u64 << 20;
+    // 128 MiB: large enough to be split across two pre-fault threads.
+    let size = 128u64 << 20;
     let before = meminfo("Shmem:");
     let segment = Segment::create(SegmentOptions::new(size)).unwrap();
     let after = meminfo("Shmem:");
