@@ -6,11 +6,16 @@
 //! - [`transport`]: the [`transport::Transport`] trait and its `tcp`, `shm` (and `rdma`) implementations.
 //! - [`descriptor`]: the segment descriptor JSON peers publish (Mooncake's shape).
 //! - [`metadata`]: where descriptors live (P2P handshake, HTTP, etcd, Redis) and the HTTP server.
+//! - [`engine`]: the [`TransferEngine`] tying them together; [`metrics`]: its Prometheus metrics.
 
 pub mod descriptor;
+pub mod engine;
 pub mod error;
 pub mod memory;
 pub mod metadata;
+pub mod metrics;
 pub mod transport;
 
+pub use engine::{EngineConfig, EngineError, TransferEngine};
 pub use error::{DuplicateRpcMetaKey, MetadataError};
+pub use memory::AccessError;

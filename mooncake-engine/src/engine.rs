@@ -1,0 +1,354 @@
+//! The transfer engine: one per process. It owns the registry of local memory peers may access, the
+//! TCP data server and the handshake listener that serve peers, the resolver that publishes our
+//! descriptor and finds theirs (P2P handshake, HTTP, etcd or Redis), and the transports that move
+//! bytes — `shm` when the peer is on this host, `tcp` otherwise.
+//!
+//! Naming follows Mooncake: with a metadata service the engine is called by its `local_hostname`
+//! (`host:port`; a port is added when missing); with `P2PHANDSHAKE` the name *is* the handshake
+//! listener's `ip:port`, since peers resolve us by connecting to it.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
+use parking_lot::Mutex;
+
+use crate::descriptor::{RpcMeta, SegmentDescriptor};
+use crate::memory::{MemoryRegistry, Registration, Segment, host_id};
+use crate::metadata::{HandshakeServer, LocalDescriptor, MetadataBackend, SegmentResolver};
+use crate::metrics::EngineMetrics;
+use crate::transport::shm::ShmTransport;
+use crate::transport::tcp::{TcpConfig, TcpDataServer, TcpTransport};
+use crate::transport::{Transfer, TransferError, Transport};
+use crate::{AccessError, MetadataError};
+
+/// How to start an engine (Mooncake's `setup()` arguments that concern the data path).
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// `host` or `host:port`: the address peers reach us at (tests pass `127.0.0.1`).
+    pub local_hostname: String,
+    /// `P2PHANDSHAKE`, `http://host:port/metadata`, `etcd://host:port`, `redis://host:port`.
+    pub metadata_server: String,
+    /// TCP transport tuning.
+    pub tcp: TcpConfig,
+    /// Use the shared-memory fast path for peers on this host.
+    pub enable_shm: bool,
+}
+
+impl EngineConfig {
+    pub fn new(local_hostname: impl Into<String>, metadata_server: impl Into<String>) -> Self {
+        Self {
+            local_hostname: local_hostname.into(),
+            metadata_server: metadata_server.into(),
+            tcp: TcpConfig::default(),
+            enable_shm: true,
+        }
+    }
+}
+
+/// Why the engine could not start or do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("local_hostname {0:?} is not `host` or `host:port`")]
+    BadHostname(String),
+    #[error("cannot resolve local_hostname {host:?}: {source}")]
+    ResolveHost { host: String, source: std::io::Error },
+    #[error("cannot listen on {addr} for {what}: {source}")]
+    Bind {
+        what: &'static str,
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Metadata(#[from] MetadataError),
+    #[error("cannot register memory: {0}")]
+    Register(#[from] AccessError),
+}
+
+/// Splits `host[:port]`; a bare IPv6 address has no port.
+fn split_hostname(name: &str) -> Result<(String, Option<u16>), EngineError> {
+    let bad = || EngineError::BadHostname(name.to_string());
+    if name.is_empty() {
+        return Err(bad());
+    }
+    if let Some(rest) = name.strip_prefix('[') {
+        let (host, tail) = rest.split_once(']').ok_or_else(bad)?;
+        let port = match tail.strip_prefix(':') {
+            Some(port) => Some(port.parse().map_err(|_| bad())?),
+            None if tail.is_empty() => None,
+            None => return Err(bad()),
+        };
+        return Ok((host.to_string(), port));
+    }
+    match name.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') => {
+            Ok((host.to_string(), Some(port.parse().map_err(|_| bad())?)))
+        }
+        _ => Ok((name.to_string(), None)),
+    }
+}
+
+fn join_host_port(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+/// A running transfer engine.
+pub struct TransferEngine {
+    name: String,
+    host: String,
+    registry: Arc<MemoryRegistry>,
+    registrations: Mutex<BTreeMap<u64, Registration>>,
+    tcp_server: Mutex<Option<TcpDataServer>>,
+    handshake: tokio::sync::Mutex<Option<HandshakeServer>>,
+    resolver: SegmentResolver,
+    tcp: TcpTransport,
+    shm: Option<ShmTransport>,
+    metrics: EngineMetrics,
+    /// Serialises descriptor updates so publications never go out of order.
+    publishing: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for TransferEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransferEngine")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TransferEngine {
+    /// Binds the data and handshake listeners on the host of `local_hostname`, connects to the
+    /// metadata service and publishes an (empty) descriptor.
+    pub async fn start(config: EngineConfig) -> Result<Self, EngineError> {
+        let (host, port) = split_hostname(&config.local_hostname)?;
+        let ip: IpAddr = match host.parse() {
+            Ok(ip) => ip,
+            Err(_) => tokio::net::lookup_host((host.as_str(), 0))
+                .await
+                .map_err(|source| EngineError::ResolveHost {
+                    host: host.clone(),
+                    source,
+                })?
+                .next()
+                .map(|addr| addr.ip())
+                .ok_or_else(|| EngineError::BadHostname(config.local_hostname.clone()))?,
+        };
+        let registry = Arc::new(MemoryRegistry::default());
+        let data_addr = SocketAddr::new(ip, 0);
+        let tcp_server =
+            TcpDataServer::bind(data_addr, registry.clone()).map_err(|source| EngineError::Bind {
+                what: "TCP data server",
+                addr: data_addr,
+                source,
+            })?;
+
+        let backend = MetadataBackend::from_conn_string(&config.metadata_server).await?;
+        let p2p = matches!(backend, MetadataBackend::P2pHandshake);
+        // In P2P mode peers resolve us by dialling our name, so the handshake port comes from it when
+        // given; otherwise any free port (the name is then only a label).
+        let handshake_addr = SocketAddr::new(ip, if p2p { port.unwrap_or(0) } else { 0 });
+        let local = LocalDescriptor::new();
+        let handshake = HandshakeServer::bind(handshake_addr, local.clone())
+            .await
+            .map_err(|source| EngineError::Bind {
+                what: "handshake listener",
+                addr: handshake_addr,
+                source,
+            })?;
+        let handshake_port = handshake.local_addr().port();
+        let name = match (p2p, port) {
+            (true, _) => join_host_port(&ip.to_string(), handshake_port),
+            (false, Some(_)) => config.local_hostname.clone(),
+            (false, None) => join_host_port(&host, tcp_server.local_addr().port()),
+        };
+        let resolver = SegmentResolver::new(backend, crate::metadata::KeySpace::from_env()).with_local(local);
+        let engine = Self {
+            name,
+            host: ip.to_string(),
+            registry,
+            registrations: Mutex::new(BTreeMap::new()),
+            tcp_server: Mutex::new(Some(tcp_server)),
+            handshake: tokio::sync::Mutex::new(Some(handshake)),
+            resolver,
+            tcp: TcpTransport::new(config.tcp),
+            shm: config.enable_shm.then(ShmTransport::new),
+            metrics: EngineMetrics::new(),
+            publishing: tokio::sync::Mutex::new(()),
+        };
+        let rpc_meta = RpcMeta {
+            ip_or_host_name: engine.host.clone(),
+            rpc_port: handshake_port,
+        };
+        engine.resolver.publish(&engine.descriptor(), &rpc_meta).await?;
+        tracing::info!(
+            name = %engine.name,
+            tcp_data = %engine.tcp_data_addr(),
+            handshake_port,
+            metadata = %config.metadata_server,
+            "transfer engine started"
+        );
+        Ok(engine)
+    }
+
+    /// The segment name peers use to reach this engine.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where the TCP data server listens.
+    pub fn tcp_data_addr(&self) -> SocketAddr {
+        self.tcp_server.lock().as_ref().map_or(
+            SocketAddr::new(IpAddr::from([0, 0, 0, 0]), 0),
+            TcpDataServer::local_addr,
+        )
+    }
+
+    /// The registry of memory peers may access.
+    pub fn registry(&self) -> &Arc<MemoryRegistry> {
+        &self.registry
+    }
+
+    pub fn metrics(&self) -> &EngineMetrics {
+        &self.metrics
+    }
+
+    /// What we publish: Mooncake's TCP descriptor plus our host id and per-buffer `shm_name`.
+    pub fn descriptor(&self) -> SegmentDescriptor {
+        let buffers = self
+            .registrations
+            .lock()
+            .values()
+            .map(|registration| registration.segment().buffer_descriptor(self.name.clone()))
+            .collect();
+        SegmentDescriptor {
+            name: self.name.clone(),
+            protocol: "tcp".to_string(),
+            tcp_data_port: self.tcp_data_addr().port(),
+            tcp_proto_version: 2,
+            tcp_data_host: Some(self.host.clone()),
+            rdma_server_name: String::new(),
+            timestamp: String::new(),
+            buffers,
+            devices: Vec::new(),
+            host_id: Some(host_id().to_string()),
+        }
+    }
+
+    /// Makes `segment` readable and writable by peers and re-publishes our descriptor.
+    pub async fn register_segment(&self, segment: Arc<Segment>) -> Result<(), EngineError> {
+        let registration = segment.register(&self.registry)?;
+        self.registrations.lock().insert(segment.addr(), registration);
+        self.republish().await
+    }
+
+    /// Withdraws the segment registered at `addr` (waiting for peer accesses in flight) and
+    /// re-publishes our descriptor. Returns the segment, or `None` if nothing was registered there.
+    pub async fn unregister_segment(&self, addr: u64) -> Result<Option<Arc<Segment>>, EngineError> {
+        let registration = self.registrations.lock().remove(&addr);
+        let segment = registration.map(Registration::unregister);
+        self.republish().await?;
+        Ok(segment)
+    }
+
+    /// Publishes the current descriptor again (after registrations change, or after the metadata
+    /// service lost it, e.g. a restarted master's embedded server).
+    pub async fn republish(&self) -> Result<(), EngineError> {
+        let _in_order = self.publishing.lock().await;
+        let rpc_meta = RpcMeta {
+            ip_or_host_name: self.host.clone(),
+            rpc_port: self.handshake_port().await,
+        };
+        self.resolver.publish(&self.descriptor(), &rpc_meta).await?;
+        Ok(())
+    }
+
+    async fn handshake_port(&self) -> u16 {
+        self.handshake
+            .lock()
+            .await
+            .as_ref()
+            .map_or(0, |h| h.local_addr().port())
+    }
+
+    /// A peer's descriptor, by segment name (cached; see [`TransferEngine::forget_peer`]).
+    pub async fn resolve(&self, segment_name: &str) -> Result<Arc<SegmentDescriptor>, EngineError> {
+        Ok(self.resolver.resolve(segment_name).await?)
+    }
+
+    /// Drops a cached peer descriptor, so the next transfer fetches it again (a peer restarted).
+    pub fn forget_peer(&self, segment_name: &str) {
+        self.resolver.invalidate(segment_name);
+    }
+
+    /// The transport that will carry transfers to `target`.
+    pub fn transport_for(&self, target: &SegmentDescriptor) -> &dyn Transport {
+        match &self.shm {
+            Some(shm) if shm.can_reach(target) => shm,
+            _ => &self.tcp,
+        }
+    }
+
+    /// Runs `batch` against `target` on the calling thread; one result per transfer. Blocking: call it
+    /// from a thread that may block (`spawn_blocking`, or a plain thread).
+    pub fn transfer(
+        &self,
+        target: &SegmentDescriptor,
+        batch: &mut [Transfer<'_>],
+    ) -> Vec<Result<(), TransferError>> {
+        let transport = self.transport_for(target);
+        let shape: Vec<(bool, usize)> = batch
+            .iter()
+            .map(|t| (matches!(t, Transfer::Read { .. }), t.len()))
+            .collect();
+        let started = Instant::now();
+        let results = transport.transfer(target, batch);
+        self.metrics.record_batch(transport.name(), started.elapsed());
+        for (&(read, len), result) in shape.iter().zip(&results) {
+            self.metrics.record(transport.name(), read, len, result.is_ok());
+        }
+        results
+    }
+
+    /// Withdraws our descriptor from the metadata service and stops serving peers.
+    pub async fn shutdown(&self) {
+        if let Err(error) = self.resolver.unpublish(&self.name).await {
+            tracing::warn!(%error, name = %self.name, "could not withdraw our descriptor");
+        }
+        if let Some(handshake) = self.handshake.lock().await.take()
+            && let Err(error) = handshake.shutdown().await
+        {
+            tracing::warn!(%error, "handshake listener did not stop cleanly");
+        }
+        let server = self.tcp_server.lock().take();
+        if let Some(mut server) = server {
+            tokio::task::block_in_place(|| server.shutdown());
+        }
+        self.registrations.lock().clear();
+        tracing::info!(name = %self.name, "transfer engine stopped");
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostnames_split_like_mooncake() {
+        assert_eq!(split_hostname("127.0.0.1").unwrap(), ("127.0.0.1".into(), None));
+        assert_eq!(
+            split_hostname("node1:1234").unwrap(),
+            ("node1".into(), Some(1234))
+        );
+        assert_eq!(split_hostname("[::1]:99").unwrap(), ("::1".into(), Some(99)));
+        assert_eq!(split_hostname("::1").unwrap(), ("::1".into(), None));
+        assert!(split_hostname("host:notaport").is_err());
+        assert!(split_hostname("").is_err());
+        assert_eq!(join_host_port("::1", 5), "[::1]:5");
+    }
+}
