@@ -27,10 +27,11 @@ pub struct BufferDescriptor {
 impl BufferDescriptor {
     /// Whether `[addr, addr + len)` lies inside this buffer.
     pub fn covers(&self, addr: u64, len: u64) -> bool {
-        addr >= self.addr
-            && addr
-                .checked_add(len)
-                .is_some_and(|end| end <= self.addr + self.length)
+        // Checked on both ends: descriptors come from peers, and a hostile one must not overflow us.
+        let (Some(end), Some(limit)) = (addr.checked_add(len), self.addr.checked_add(self.length)) else {
+            return false;
+        };
+        addr >= self.addr && end <= limit
     }
 }
 
@@ -100,6 +101,15 @@ mod tests {
         assert_eq!(d.tcp_data_host.as_deref(), Some("127.0.0.1"));
         assert!(d.buffer_for(139906781282304 + 100, 1000).is_some());
         assert!(d.buffer_for(139906781282304 + 100663296 - 10, 11).is_none());
+        let hostile = BufferDescriptor {
+            addr: u64::MAX - 1,
+            length: 10,
+            ..d.buffers[0].clone()
+        };
+        assert!(
+            !hostile.covers(u64::MAX - 1, 1),
+            "an overflowing buffer covers nothing"
+        );
         let again: SegmentDescriptor = serde_json::from_str(&serde_json::to_string(&d).unwrap()).unwrap();
         assert_eq!(again, d);
     }

@@ -5,6 +5,8 @@
 //! The API is blocking on purpose: the caller's thread waits on the socket (or copies) itself, so no
 //! thread hand-off or completion polling sits between the bytes and the CPU that moves them.
 
+#[cfg(feature = "rdma")]
+pub mod rdma;
 pub mod shm;
 pub mod tcp;
 
