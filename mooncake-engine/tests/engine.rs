@@ -16,6 +16,8 @@ use mooncake_engine::{EngineConfig, TransferEngine};
 #[path = "tcp/interop.rs"]
 mod interop;
 
+mod common;
+
 const MIB: usize = 1 << 20;
 
 fn pattern(seed: u8, len: usize) -> Vec<u8> {
@@ -115,12 +117,25 @@ async fn two_engines_over_http_metadata_use_tcp_and_shm() {
         "same host picks shared memory"
     );
     round_trips(&local, &target, &seg);
-    assert!(
-        local
-            .metrics()
-            .render()
-            .contains("mooncake_engine_transfer_bytes_total{op=\"write\",transport=\"shm\"}")
-    );
+    let metrics = local.metrics().render();
+    assert!(metrics.contains("mooncake_engine_transfer_bytes_total{op=\"write\",transport=\"shm\"}"));
+    if let Some(promtool) = common::require_binary("promtool", "engine metrics") {
+        let mut check = Command::new(promtool)
+            .args(["check", "metrics"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        check.stdin.take().unwrap().write_all(metrics.as_bytes()).unwrap();
+        let out = check.wait_with_output().unwrap();
+        let findings = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "promtool check metrics: {findings}");
+    }
 
     // Out-of-range requests never leave the caller.
     let err = write(&remote, &target, seg.addr() + 32 * MIB as u64 - 10, &[0u8; 11]).unwrap_err();
