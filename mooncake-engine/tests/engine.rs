@@ -3,7 +3,7 @@
 //! of our engines and with the real C++ Mooncake on both ends, over our HTTP metadata server and P2P.
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
@@ -254,20 +254,8 @@ async fn our_engine_reads_and_writes_a_real_mooncake_segment() {
     };
     const LEN: usize = 8 * MIB;
     let metadata = interop::MetadataServer::start();
-    let mut target = Command::new(&python)
-        .arg(interop::driver("te_target.py"))
-        .args(["--metadata-server", &metadata.url, "--length", &LEN.to_string()])
-        .env("MC_TCP_BIND_ADDRESS", "127.0.0.1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = target.stdin.take().unwrap();
-    let mut lines = BufReader::new(target.stdout.take().unwrap()).lines();
-    let first: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
-    let name = first["segment_name"].as_str().unwrap().to_owned();
-    let base = first["buffer_address"].as_u64().unwrap();
+    let mut target = interop::RealTarget::spawn(&python, &metadata.url, LEN);
+    let (name, base) = (target.name.clone(), target.base);
 
     let ours = engine(&metadata.url, true).await;
     let real = ours.resolve(&name).await.unwrap();
@@ -286,12 +274,9 @@ async fn our_engine_reads_and_writes_a_real_mooncake_segment() {
             &interop::mc_pattern(101, off, len),
         )
         .unwrap();
-        writeln!(stdin, "verify {off} {len} 101").unwrap();
-        assert_eq!(lines.next().unwrap().unwrap(), "ok");
-        writeln!(stdin, "verify 0 {off} 7").unwrap();
-        assert_eq!(lines.next().unwrap().unwrap(), "ok");
+        assert_eq!(target.ask(&format!("verify {off} {len} 101")), "ok");
+        assert_eq!(target.ask(&format!("verify 0 {off} 7")), "ok");
     });
-    drop(stdin);
-    assert!(target.wait().unwrap().success());
+    target.finish();
     ours.shutdown().await;
 }

@@ -696,24 +696,9 @@ fn we_read_and_write_a_real_mooncake_segment() {
     };
     const LEN: usize = 8 * MIB;
     let metadata = interop::MetadataServer::start();
-    let mut target = Command::new(&python)
-        .arg(interop::driver("te_target.py"))
-        .args(["--metadata-server", &metadata.url, "--length", &LEN.to_string()])
-        .env("MC_TCP_BIND_ADDRESS", "127.0.0.1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = target.stdin.take().unwrap();
-    let mut lines = BufReader::new(target.stdout.take().unwrap()).lines();
-    let first: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
-    let name = first["segment_name"].as_str().unwrap().to_owned();
-    let base = first["buffer_address"].as_u64().unwrap();
-    let mut ask = |command: String| {
-        writeln!(stdin, "{command}").unwrap();
-        lines.next().unwrap().unwrap()
-    };
+    let mut target = interop::RealTarget::spawn(&python, &metadata.url, LEN);
+    let (name, base) = (target.name.clone(), target.base);
+    let mut ask = |command: String| target.ask(&command);
     let published = metadata
         .store
         .get(&mooncake_engine::metadata::ram_key(&name))
@@ -782,5 +767,5 @@ fn we_read_and_write_a_real_mooncake_segment() {
     assert!(read(&t, &v1, base, 4096).unwrap() == interop::mc_pattern(7, 0, 4096));
 
     assert_eq!(ask("quit".into()), "bye");
-    assert!(target.wait().unwrap().success());
+    target.finish();
 }

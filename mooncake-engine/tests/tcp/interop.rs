@@ -2,8 +2,10 @@
 //! tests/interop/*.py): finding the reference Python, an in-process HTTP metadata server, and the
 //! interop pattern.
 
+use std::io::{BufRead, BufReader, Lines, Write};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use mooncake_engine::metadata::{MetadataStore, serve};
 use tokio_util::sync::CancellationToken;
@@ -86,4 +88,57 @@ pub fn mc_pattern(seed: usize, offset: usize, len: usize) -> Vec<u8> {
     (offset..offset + len)
         .map(|i| ((i * 31 + seed) % 251) as u8)
         .collect()
+}
+
+/// A real C++ Mooncake engine serving one registered buffer (`te_target.py`), filled with
+/// [`mc_pattern`] seed 7; it checks bytes on request (`verify OFFSET LEN SEED` → `ok`).
+pub struct RealTarget {
+    pub child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Lines<BufReader<ChildStdout>>,
+    /// The segment name peers resolve.
+    pub name: String,
+    /// Address of its buffer in its process.
+    pub base: u64,
+}
+
+impl RealTarget {
+    pub fn spawn(python: &Path, metadata_server: &str, len: usize) -> RealTarget {
+        let mut child = Command::new(python)
+            .arg(driver("te_target.py"))
+            .args(["--metadata-server", metadata_server, "--length", &len.to_string()])
+            .env("MC_TCP_BIND_ADDRESS", "127.0.0.1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        let name = first["segment_name"].as_str().unwrap().to_owned();
+        let base = first["buffer_address"].as_u64().unwrap();
+        RealTarget {
+            child,
+            stdin,
+            lines,
+            name,
+            base,
+        }
+    }
+
+    /// Sends one command line and returns the answer line.
+    pub fn ask(&mut self, command: &str) -> String {
+        writeln!(self.stdin.as_mut().unwrap(), "{command}").unwrap();
+        self.lines.next().unwrap().unwrap()
+    }
+
+    /// Closes its stdin and waits for a clean exit.
+    pub fn finish(mut self) {
+        drop(self.stdin.take());
+        assert!(
+            self.child.wait().unwrap().success(),
+            "te_target exited with an error"
+        );
+    }
 }
