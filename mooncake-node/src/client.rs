@@ -1,0 +1,715 @@
+//! [`Client`]: Mooncake's store client. `connect` starts a transfer engine, creates, pre-faults and
+//! registers the global segment, mounts it at the master and starts the heartbeat; the operations
+//! below move bytes straight between callers' slices and replicas' memory.
+//!
+//! Threading: transfers are blocking calls into the engine and run on the calling task's thread
+//! through [`tokio::task::block_in_place`] — no hand-off to another thread, which measured faster
+//! for small objects than `spawn_blocking` (and lets transfers borrow the caller's slices, the
+//! zero-copy path). That needs Tokio's **multi-thread runtime**; on a current-thread runtime the
+//! transfer simply runs inline, blocking that runtime while it lasts.
+//!
+//! Checksums: with [`ClientConfig::checksum`] (default on) a put stores the CRC-32 of the value at
+//! PutEnd and a get verifies it; a replica whose bytes do not match is skipped like a failed one.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mooncake_engine::descriptor::SegmentDescriptor;
+use mooncake_engine::memory::{Segment, SegmentOptions, host_id};
+use mooncake_engine::transport::Transfer;
+use mooncake_engine::{EngineConfig, TransferEngine};
+use mooncake_proto::master::{self as pb, ClientStatus, ReplicaStatus};
+use parking_lot::Mutex;
+use tokio::task::JoinHandle;
+use tokio_util::sync::{CancellationToken, DropGuard};
+use uuid::Uuid;
+
+use crate::config::ClientConfig;
+use crate::error::ClientError;
+use crate::master::MasterClient;
+
+/// How many replicas a put makes and where (Mooncake's `ReplicateConfig`).
+#[derive(Clone, Debug)]
+pub struct ReplicateConfig {
+    /// Memory replicas wanted, each on a different segment (best effort). Default 1.
+    pub replica_num: u32,
+    /// Evict last (and only when the master allows evicting soft-pinned objects).
+    pub with_soft_pin: bool,
+    /// Never evict.
+    pub with_hard_pin: bool,
+    /// Segment (by name) to try first.
+    pub preferred_segment: Option<String>,
+    /// Put a single replica on this client's host when possible.
+    pub prefer_alloc_in_same_node: bool,
+}
+
+impl Default for ReplicateConfig {
+    fn default() -> Self {
+        Self {
+            replica_num: 1,
+            with_soft_pin: false,
+            with_hard_pin: false,
+            preferred_segment: None,
+            prefer_alloc_in_same_node: false,
+        }
+    }
+}
+
+impl ReplicateConfig {
+    /// `n` replicas, defaults otherwise.
+    pub fn replicas(n: u32) -> Self {
+        Self {
+            replica_num: n,
+            ..Self::default()
+        }
+    }
+
+    pub fn preferred_segment(mut self, name: impl Into<String>) -> Self {
+        self.preferred_segment = Some(name.into());
+        self
+    }
+
+    pub fn with_soft_pin(mut self, on: bool) -> Self {
+        self.with_soft_pin = on;
+        self
+    }
+
+    fn to_proto(&self) -> pb::ReplicateConfig {
+        pb::ReplicateConfig {
+            replica_num: self.replica_num,
+            with_soft_pin: self.with_soft_pin,
+            soft_pin_ttl_ms: None,
+            with_hard_pin: self.with_hard_pin,
+            preferred_segments: Vec::new(),
+            preferred_segment: self.preferred_segment.clone().unwrap_or_default(),
+            prefer_alloc_in_same_node: self.prefer_alloc_in_same_node,
+            host_id: host_id().to_string(),
+        }
+    }
+}
+
+/// Runs a blocking transfer on this thread (see the module doc).
+fn blocking<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    u64::from(crc32fast::hash(bytes))
+}
+
+fn validate(key: &str, len: usize) -> Result<(), ClientError> {
+    if key.is_empty() {
+        return Err(ClientError::InvalidArgument("empty key"));
+    }
+    if len == 0 {
+        return Err(ClientError::InvalidArgument("zero-length value"));
+    }
+    Ok(())
+}
+
+/// One replica write: `data` to `addr` in the memory of the engine at `endpoint`; `tag` names the
+/// key (its index in the batch).
+struct WriteJob<'a> {
+    tag: usize,
+    endpoint: String,
+    addr: u64,
+    data: &'a [u8],
+}
+
+struct Inner {
+    config: ClientConfig,
+    master: MasterClient,
+    engine: Arc<TransferEngine>,
+    /// The global segment (kept alive while mounted) and what the master knows of it.
+    segments: Mutex<Vec<(Arc<Segment>, pb::Segment)>>,
+    /// Caller buffers declared for zero-copy use: start address → length.
+    buffers: Mutex<BTreeMap<u64, usize>>,
+}
+
+/// A connected store client. Dropping it stops the heartbeat; [`Client::close`] also unmounts its
+/// segment and stops its engine.
+pub struct Client {
+    inner: Arc<Inner>,
+    heartbeat: Option<JoinHandle<()>>,
+    cancel: CancellationToken,
+    _stop_on_drop: DropGuard,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("client_id", &self.inner.master.client_id())
+            .field("engine", &self.inner.engine.name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Mooncake's `setup()`: starts the engine, contributes `global_segment_size` bytes (if any)
+    /// and starts the heartbeat.
+    pub async fn connect(config: ClientConfig) -> Result<Self, ClientError> {
+        config.validate()?;
+        let client_id = Uuid::new_v4().to_string();
+        let master = MasterClient::connect(config.master_uri(), client_id).await?;
+        let mut engine_config =
+            EngineConfig::new(config.local_hostname.clone(), config.metadata_server.clone());
+        engine_config.enable_shm = config.enable_shm;
+        let engine = Arc::new(TransferEngine::start(engine_config).await?);
+        let inner = Arc::new(Inner {
+            config,
+            master,
+            engine,
+            segments: Mutex::new(Vec::new()),
+            buffers: Mutex::new(BTreeMap::new()),
+        });
+        if let Err(error) = inner.mount_global_segment().await {
+            inner.engine.shutdown().await;
+            return Err(error);
+        }
+        let cancel = CancellationToken::new();
+        let heartbeat = tokio::spawn(heartbeat(inner.clone(), cancel.clone()));
+        Ok(Self {
+            inner,
+            heartbeat: Some(heartbeat),
+            _stop_on_drop: cancel.clone().drop_guard(),
+            cancel,
+        })
+    }
+
+    /// The transfer engine (its name is this client's segment name and endpoint).
+    pub fn engine(&self) -> &Arc<TransferEngine> {
+        &self.inner.engine
+    }
+
+    /// The id the master knows this client by.
+    pub fn client_id(&self) -> &str {
+        self.inner.master.client_id()
+    }
+
+    /// The name of the segment this client contributes (the engine's name).
+    pub fn segment_name(&self) -> &str {
+        self.inner.engine.name()
+    }
+
+    /// Stores `value` under `key` with one replica.
+    pub async fn put(&self, key: &str, value: &[u8]) -> Result<(), ClientError> {
+        self.put_with(key, value, &ReplicateConfig::default()).await
+    }
+
+    /// Stores `value` under `key`: PutStart, write every replica, PutEnd — PutRevoke on any failure.
+    /// An existing key answers [`ClientError::AlreadyExists`] and keeps its value.
+    pub async fn put_with(
+        &self,
+        key: &str,
+        value: &[u8],
+        config: &ReplicateConfig,
+    ) -> Result<(), ClientError> {
+        validate(key, value.len())?;
+        let inner = &self.inner;
+        let replicas = inner
+            .master
+            .put_start(key, value.len() as u64, config.to_proto())
+            .await?;
+        let jobs = replicas
+            .iter()
+            .filter_map(|r| r.buffer.as_ref())
+            .map(|b| WriteJob {
+                tag: 0,
+                endpoint: b.transport_endpoint.clone(),
+                addr: b.buffer_address,
+                data: value,
+            })
+            .collect::<Vec<_>>();
+        let written = inner.write(&jobs, 1).await.pop().unwrap_or(Ok(()));
+        let finished = match written {
+            Ok(()) => {
+                let sum = inner.config.checksum.then(|| checksum(value));
+                inner.master.put_end(key, sum).await
+            }
+            Err(error) => Err(error),
+        };
+        if let Err(error) = finished {
+            tracing::warn!(%key, %error, "put failed; revoking");
+            if let Err(revoke) = inner.master.put_revoke(key).await {
+                tracing::warn!(%key, error = %revoke, "PutRevoke failed; the master discards the put later");
+            }
+            return Err(error);
+        }
+        Ok(())
+    }
+
+    /// Declares `buf` for zero-copy `put_from`/`get_into`. The TCP and shm transports read and write
+    /// caller memory directly, so nothing is registered with the engine: this only records the range,
+    /// and `put_from`/`get_into` refuse slices outside every declared range (Mooncake's contract,
+    /// which RDMA needs). Only addresses are kept; the memory is never touched outside those calls.
+    pub fn register_buffer(&self, buf: &[u8]) -> Result<(), ClientError> {
+        if buf.is_empty() {
+            return Err(ClientError::InvalidArgument("empty buffer"));
+        }
+        self.inner.buffers.lock().insert(buf.as_ptr() as u64, buf.len());
+        Ok(())
+    }
+
+    /// Forgets a range declared by [`Client::register_buffer`]; false if it was not declared.
+    pub fn unregister_buffer(&self, buf: &[u8]) -> bool {
+        self.inner.buffers.lock().remove(&(buf.as_ptr() as u64)).is_some()
+    }
+
+    fn check_registered(&self, buf: &[u8]) -> Result<(), ClientError> {
+        let addr = buf.as_ptr() as u64;
+        let end = addr + buf.len() as u64;
+        let buffers = self.inner.buffers.lock();
+        match buffers.range(..=addr).next_back() {
+            Some((&start, &len)) if end <= start + len as u64 => Ok(()),
+            _ => Err(ClientError::NotRegistered { addr, len: buf.len() }),
+        }
+    }
+
+    /// Stores `buf` (inside a registered buffer) under `key`, written to replicas straight from it.
+    pub async fn put_from(&self, key: &str, buf: &[u8], config: &ReplicateConfig) -> Result<(), ClientError> {
+        self.check_registered(buf)?;
+        self.put_with(key, buf, config).await
+    }
+
+    /// Reads the value of `key` straight into `buf` (inside a registered buffer); returns its length.
+    pub async fn get_into(&self, key: &str, buf: &mut [u8]) -> Result<usize, ClientError> {
+        self.check_registered(buf)?;
+        self.read_into(key, buf).await
+    }
+
+    /// The value of `key`.
+    pub async fn get(&self, key: &str) -> Result<Vec<u8>, ClientError> {
+        if key.is_empty() {
+            return Err(ClientError::InvalidArgument("empty key"));
+        }
+        let started = Instant::now();
+        let reply = self.inner.master.get_replica_list(key).await?;
+        ClientError::check(reply.code, "GetReplicaList", key)?;
+        let mut buf = vec![0u8; reply.size as usize];
+        self.inner.read_replicas(key, &reply, started, &mut buf).await?;
+        Ok(buf)
+    }
+
+    async fn read_into(&self, key: &str, buf: &mut [u8]) -> Result<usize, ClientError> {
+        if key.is_empty() {
+            return Err(ClientError::InvalidArgument("empty key"));
+        }
+        let started = Instant::now();
+        let reply = self.inner.master.get_replica_list(key).await?;
+        ClientError::check(reply.code, "GetReplicaList", key)?;
+        let size = reply.size as usize;
+        if buf.len() < size {
+            return Err(ClientError::BufferTooSmall {
+                needed: reply.size,
+                got: buf.len(),
+            });
+        }
+        self.inner
+            .read_replicas(key, &reply, started, &mut buf[..size])
+            .await?;
+        Ok(size)
+    }
+
+    /// Whether a complete object is stored under `key`.
+    pub async fn is_exist(&self, key: &str) -> Result<bool, ClientError> {
+        if key.is_empty() {
+            return Err(ClientError::InvalidArgument("empty key"));
+        }
+        self.inner.master.exist_key(key).await
+    }
+
+    /// Removes `key`; a key under a read lease answers `OBJECT_HAS_LEASE` (-706) unless `force`.
+    pub async fn remove(&self, key: &str, force: bool) -> Result<(), ClientError> {
+        if key.is_empty() {
+            return Err(ClientError::InvalidArgument("empty key"));
+        }
+        self.inner.master.remove(key, force).await
+    }
+
+    /// Removes every object (leased ones only with `force`); returns how many went.
+    pub async fn remove_all(&self, force: bool) -> Result<u64, ClientError> {
+        self.inner.master.remove_all(force).await
+    }
+
+    /// Puts every `(key, value)`: one BatchPutStart, one engine batch per peer, one BatchPutEnd (and
+    /// one BatchPutRevoke for the failed ones). The outer error means the whole batch failed.
+    pub async fn batch_put(
+        &self,
+        items: &[(&str, &[u8])],
+        config: &ReplicateConfig,
+    ) -> Result<Vec<Result<(), ClientError>>, ClientError> {
+        let inner = &self.inner;
+        let mut results: Vec<Result<(), ClientError>> =
+            items.iter().map(|(k, v)| validate(k, v.len())).collect();
+        let started: Vec<usize> = (0..items.len()).filter(|&i| results[i].is_ok()).collect();
+        if started.is_empty() {
+            return Ok(results);
+        }
+        let replies = inner
+            .master
+            .batch_put_start(
+                started.iter().map(|&i| items[i].0.to_string()).collect(),
+                started.iter().map(|&i| items[i].1.len() as u64).collect(),
+                config.to_proto(),
+            )
+            .await?;
+        let mut jobs = Vec::new();
+        let mut granted = Vec::new();
+        for (&i, reply) in started.iter().zip(&replies) {
+            results[i] = ClientError::check(reply.code, "BatchPutStart", items[i].0);
+            if results[i].is_ok() {
+                granted.push(i);
+                jobs.extend(
+                    reply
+                        .replicas
+                        .iter()
+                        .filter_map(|r| r.buffer.as_ref())
+                        .map(|b| WriteJob {
+                            tag: i,
+                            endpoint: b.transport_endpoint.clone(),
+                            addr: b.buffer_address,
+                            data: items[i].1,
+                        }),
+                );
+            }
+        }
+        if replies.len() < started.len() {
+            for &i in &started[replies.len()..] {
+                results[i] = Err(ClientError::Master {
+                    code: pb::ErrorCode::InternalError,
+                    op: "BatchPutStart",
+                });
+            }
+        }
+        for (i, written) in inner.write(&jobs, items.len()).await.into_iter().enumerate() {
+            if results[i].is_ok() {
+                results[i] = written;
+            }
+        }
+        // Commit what was written; revoke what PutStart granted but failed afterwards.
+        let commit: Vec<usize> = granted.iter().copied().filter(|&i| results[i].is_ok()).collect();
+        if !commit.is_empty() {
+            let checksums = if inner.config.checksum {
+                commit.iter().map(|&i| checksum(items[i].1)).collect()
+            } else {
+                Vec::new()
+            };
+            let keys = commit.iter().map(|&i| items[i].0.to_string()).collect();
+            let codes = inner.master.batch_put_end(keys, checksums).await?;
+            for (&i, code) in commit.iter().zip(codes) {
+                results[i] = ClientError::check(code, "BatchPutEnd", items[i].0);
+            }
+        }
+        let revoke: Vec<String> = granted
+            .iter()
+            .copied()
+            .filter(|&i| results[i].is_err())
+            .map(|i| items[i].0.to_string())
+            .collect();
+        if !revoke.is_empty() {
+            tracing::warn!(keys = revoke.len(), "batch put: revoking failed keys");
+            if let Err(error) = inner.master.batch_put_revoke(revoke).await {
+                tracing::warn!(%error, "BatchPutRevoke failed; the master discards the puts later");
+            }
+        }
+        Ok(results)
+    }
+
+    /// Gets every key: one BatchGetReplicaList, then each value from its best replica (falling back
+    /// to others per key).
+    pub async fn batch_get(&self, keys: &[&str]) -> Result<Vec<Result<Vec<u8>, ClientError>>, ClientError> {
+        let started = Instant::now();
+        let replies = self
+            .inner
+            .master
+            .batch_get_replica_list(keys.iter().map(|k| k.to_string()).collect())
+            .await?;
+        let mut results = Vec::with_capacity(keys.len());
+        for (i, key) in keys.iter().enumerate() {
+            let Some(reply) = replies.get(i) else {
+                results.push(Err(ClientError::Master {
+                    code: pb::ErrorCode::InternalError,
+                    op: "BatchGetReplicaList",
+                }));
+                continue;
+            };
+            if let Err(error) = ClientError::check(reply.code, "BatchGetReplicaList", key) {
+                results.push(Err(error));
+                continue;
+            }
+            let mut buf = vec![0u8; reply.size as usize];
+            results.push(
+                self.inner
+                    .read_replicas(key, reply, started, &mut buf)
+                    .await
+                    .map(|()| buf),
+            );
+        }
+        Ok(results)
+    }
+
+    /// Whether each key exists (one BatchExistKey).
+    pub async fn batch_is_exist(&self, keys: &[&str]) -> Result<Vec<Result<bool, ClientError>>, ClientError> {
+        let replies = self
+            .inner
+            .master
+            .batch_exist_key(keys.iter().map(|k| k.to_string()).collect())
+            .await?;
+        Ok(keys
+            .iter()
+            .zip(replies)
+            .map(
+                |(key, reply)| match ClientError::check(reply.code, "BatchExistKey", key) {
+                    Ok(()) => Ok(reply.exists),
+                    Err(ClientError::NotFound { .. }) => Ok(false),
+                    Err(error) => Err(error),
+                },
+            )
+            .collect())
+    }
+
+    /// Removes each key (one BatchRemove).
+    pub async fn batch_remove(
+        &self,
+        keys: &[&str],
+        force: bool,
+    ) -> Result<Vec<Result<(), ClientError>>, ClientError> {
+        let codes = self
+            .inner
+            .master
+            .batch_remove(keys.iter().map(|k| k.to_string()).collect(), force)
+            .await?;
+        Ok(keys
+            .iter()
+            .zip(codes)
+            .map(|(key, code)| ClientError::check(code, "BatchRemove", key))
+            .collect())
+    }
+
+    /// Stops the heartbeat, unmounts the segment (its objects disappear at once) and stops the engine.
+    pub async fn close(mut self) -> Result<(), ClientError> {
+        self.cancel.cancel();
+        if let Some(heartbeat) = self.heartbeat.take() {
+            let _ = heartbeat.await;
+        }
+        let segments: Vec<_> = self.inner.segments.lock().drain(..).collect();
+        let mut result = Ok(());
+        for (_, mounted) in &segments {
+            if let Err(error) = self.inner.master.unmount_segment(&mounted.id).await {
+                tracing::warn!(%error, segment = %mounted.name, "unmount failed");
+                result = Err(error);
+            }
+        }
+        self.inner.engine.shutdown().await;
+        result
+    }
+}
+
+impl Inner {
+    async fn mount_global_segment(&self) -> Result<(), ClientError> {
+        let size = self.config.global_segment_size;
+        if size == 0 {
+            return Ok(());
+        }
+        let segment = Arc::new(Segment::create(
+            SegmentOptions::new(size).prefault(self.config.prefault),
+        )?);
+        self.engine.register_segment(segment.clone()).await?;
+        let name = self.engine.name().to_string();
+        let mounted = pb::Segment {
+            id: Uuid::new_v4().to_string(),
+            name: name.clone(),
+            base: segment.addr(),
+            size,
+            te_endpoint: name,
+            protocol: self.config.protocol.clone(),
+            host_id: host_id().to_string(),
+            cxl: false,
+        };
+        self.master.mount_segment(mounted.clone()).await?;
+        tracing::info!(segment = %mounted.name, size, "segment mounted");
+        self.segments.lock().push((segment, mounted));
+        Ok(())
+    }
+
+    async fn remount(&self) -> Result<(), ClientError> {
+        let segments: Vec<pb::Segment> = self.segments.lock().iter().map(|(_, s)| s.clone()).collect();
+        self.master.remount_segments(segments).await?;
+        self.engine.republish().await?;
+        Ok(())
+    }
+
+    /// Runs `jobs` (one engine batch per peer); one result per tag in `0..tags`.
+    async fn write(&self, jobs: &[WriteJob<'_>], tags: usize) -> Vec<Result<(), ClientError>> {
+        let mut results: Vec<Result<(), ClientError>> = (0..tags).map(|_| Ok(())).collect();
+        let mut by_endpoint: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, job) in jobs.iter().enumerate() {
+            by_endpoint.entry(job.endpoint.as_str()).or_default().push(i);
+        }
+        let mut targets: Vec<(&str, Arc<SegmentDescriptor>, Vec<usize>)> = Vec::new();
+        for (endpoint, indices) in by_endpoint {
+            match self.engine.resolve(endpoint).await {
+                Ok(descriptor) => targets.push((endpoint, descriptor, indices)),
+                Err(error) => {
+                    let error = Arc::new(error);
+                    for i in indices {
+                        results[jobs[i].tag] = Err(ClientError::Resolve {
+                            endpoint: endpoint.to_string(),
+                            source: error.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        let engine = &self.engine;
+        let outcomes = blocking(|| {
+            targets
+                .iter()
+                .map(|(_, descriptor, indices)| {
+                    let mut batch: Vec<Transfer<'_>> = indices
+                        .iter()
+                        .map(|&i| Transfer::Write {
+                            target_addr: jobs[i].addr,
+                            from: jobs[i].data,
+                        })
+                        .collect();
+                    engine.transfer(descriptor, &mut batch)
+                })
+                .collect::<Vec<_>>()
+        });
+        for ((endpoint, _, indices), outcome) in targets.iter().zip(outcomes) {
+            let mut failed = false;
+            for (&i, result) in indices.iter().zip(outcome) {
+                if let Err(source) = result {
+                    failed = true;
+                    results[jobs[i].tag] = Err(ClientError::Transfer {
+                        endpoint: endpoint.to_string(),
+                        source,
+                    });
+                }
+            }
+            if failed {
+                self.engine.forget_peer(endpoint);
+            }
+        }
+        results
+    }
+
+    /// Reads the object described by `reply` into `buf` (exactly its size) from the best replica:
+    /// our own engine first, then same-host peers (shm), then the rest; the next one on failure.
+    async fn read_replicas(
+        &self,
+        key: &str,
+        reply: &pb::GetReplicaListResponse,
+        started: Instant,
+        buf: &mut [u8],
+    ) -> Result<(), ClientError> {
+        let mut candidates = Vec::new();
+        let mut last_error = None;
+        for replica in &reply.replicas {
+            if replica.status != ReplicaStatus::Complete as i32 {
+                continue;
+            }
+            let Some(buffer) = replica.buffer.as_ref() else {
+                continue;
+            };
+            match self.engine.resolve(&buffer.transport_endpoint).await {
+                Ok(descriptor) => {
+                    let rank = if buffer.transport_endpoint == self.engine.name() {
+                        0
+                    } else if self.engine.transport_for(&descriptor).name() == "shm" {
+                        1
+                    } else {
+                        2
+                    };
+                    candidates.push((rank, buffer, descriptor));
+                }
+                Err(error) => {
+                    last_error = Some(ClientError::Resolve {
+                        endpoint: buffer.transport_endpoint.clone(),
+                        source: Arc::new(error),
+                    })
+                }
+            }
+        }
+        candidates.sort_by_key(|(rank, _, _)| *rank);
+        for (_, buffer, descriptor) in candidates {
+            if buffer.size != buf.len() as u64 {
+                continue;
+            }
+            let result = blocking(|| {
+                let mut batch = [Transfer::Read {
+                    target_addr: buffer.buffer_address,
+                    into: &mut *buf,
+                }];
+                self.engine.transfer(&descriptor, &mut batch).pop()
+            });
+            match result {
+                Some(Ok(())) => {}
+                Some(Err(source)) => {
+                    tracing::warn!(%key, endpoint = %buffer.transport_endpoint, error = %source, "replica read failed; trying the next");
+                    self.engine.forget_peer(&buffer.transport_endpoint);
+                    last_error = Some(ClientError::Transfer {
+                        endpoint: buffer.transport_endpoint.clone(),
+                        source,
+                    });
+                    continue;
+                }
+                None => continue,
+            }
+            if reply.lease_ttl_ms > 0 && started.elapsed() > Duration::from_millis(reply.lease_ttl_ms) {
+                return Err(ClientError::LeaseExpired {
+                    key: key.to_string(),
+                    lease_ttl_ms: reply.lease_ttl_ms,
+                });
+            }
+            if self.config.checksum
+                && let Some(expected) = reply.checksum
+                && checksum(buf) != expected
+            {
+                tracing::warn!(%key, endpoint = %buffer.transport_endpoint, "checksum mismatch; trying the next replica");
+                last_error = Some(ClientError::ChecksumMismatch { key: key.to_string() });
+                continue;
+            }
+            return Ok(());
+        }
+        Err(last_error.unwrap_or_else(|| ClientError::NotFound { key: key.to_string() }))
+    }
+}
+
+/// Pings the master every second; on NEED_REMOUNT (the master restarted or forgot us) sends every
+/// segment again and re-publishes the engine's descriptor.
+async fn heartbeat(inner: Arc<Inner>, cancel: CancellationToken) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut healthy = true;
+    loop {
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let outcome = match inner.master.ping().await {
+            Ok(ClientStatus::NeedRemount) => {
+                tracing::info!("master asks for a remount; sending our segments again");
+                inner.remount().await
+            }
+            Ok(_) => Ok(()),
+            Err(error) => Err(error),
+        };
+        match outcome {
+            Ok(()) if !healthy => {
+                tracing::info!("master heartbeat restored");
+                healthy = true;
+            }
+            Err(error) if healthy => {
+                tracing::warn!(%error, "master heartbeat failed");
+                healthy = false;
+            }
+            _ => {}
+        }
+    }
+}

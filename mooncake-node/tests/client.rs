@@ -1,0 +1,306 @@
+//! The client against a real in-process master and real transfer engines: two clients each
+//! contributing a segment put and get each other's objects, replicas, the two-phase put's failure
+//! path, replica fallback, batches, zero-copy, and Mooncake's error codes.
+#![allow(clippy::unwrap_used)]
+
+use mooncake_node::{Client, ClientConfig, ClientError, ErrorCode, ReplicateConfig};
+use mooncake_proto::master::QueryKeysRequest;
+use mooncake_tests::TestMaster;
+
+const MIB: usize = 1 << 20;
+
+fn pattern(seed: u8, len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
+}
+
+fn config(master: &TestMaster, segment: u64, shm: bool) -> ClientConfig {
+    ClientConfig {
+        global_segment_size: segment,
+        enable_shm: shm,
+        ..ClientConfig::new(master.handle.rpc_addr.to_string())
+    }
+}
+
+async fn client(master: &TestMaster, segment: u64, shm: bool) -> Client {
+    Client::connect(config(master, segment, shm)).await.unwrap()
+}
+
+/// The segment names holding `key`'s replicas, as the master reports them.
+async fn replica_segments(master: &TestMaster, key: &str) -> Vec<String> {
+    let reply = master
+        .client()
+        .await
+        .query_keys(QueryKeysRequest {
+            keys: vec![key.to_string()],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    reply.keys[0]
+        .replicas
+        .iter()
+        .map(|r| r.segment_name.clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_puts_b_gets_every_size_over_tcp_and_shm() {
+    let master = TestMaster::start(|_| {}).await;
+    for shm in [false, true] {
+        let a = client(&master, 64 * MIB as u64, shm).await;
+        let b = client(&master, 64 * MIB as u64, shm).await;
+        for (i, len) in [1, 4096, MIB, 16 * MIB].into_iter().enumerate() {
+            let key = format!("obj-{shm}-{len}");
+            let value = pattern(i as u8, len);
+            // Alternate which segment holds it, so both directions cross engines.
+            let target = if i % 2 == 0 {
+                b.segment_name()
+            } else {
+                a.segment_name()
+            };
+            a.put_with(
+                &key,
+                &value,
+                &ReplicateConfig::default().preferred_segment(target),
+            )
+            .await
+            .unwrap();
+            assert_eq!(replica_segments(&master, &key).await, vec![target.to_string()]);
+            assert!(b.get(&key).await.unwrap() == value, "{len} bytes via shm={shm}");
+            assert!(
+                a.get(&key).await.unwrap() == value,
+                "{len} bytes read back by the writer"
+            );
+        }
+        a.remove_all(true).await.unwrap();
+        a.close().await.unwrap();
+        b.close().await.unwrap();
+    }
+    master.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_land_on_both_segments() {
+    let master = TestMaster::start(|_| {}).await;
+    let a = client(&master, 16 * MIB as u64, true).await;
+    let b = client(&master, 16 * MIB as u64, true).await;
+    let value = pattern(3, 100_000);
+    a.put_with("two", &value, &ReplicateConfig::replicas(2).with_soft_pin(true))
+        .await
+        .unwrap();
+    let mut segments = replica_segments(&master, "two").await;
+    segments.sort();
+    let mut expected = vec![a.segment_name().to_string(), b.segment_name().to_string()];
+    expected.sort();
+    assert_eq!(segments, expected);
+    assert!(b.get("two").await.unwrap() == value);
+    a.close().await.unwrap();
+    b.close().await.unwrap();
+    master.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn existing_keys_leases_and_bad_input_answer_mooncakes_codes() {
+    let master = TestMaster::start(|_| {}).await;
+    let a = client(&master, 16 * MIB as u64, true).await;
+
+    a.put("k", b"old").await.unwrap();
+    let err = a.put("k", b"new value").await.unwrap_err();
+    assert!(matches!(err, ClientError::AlreadyExists { .. }), "{err}");
+    assert_eq!(err.code_value(), -705);
+    assert_eq!(a.get("k").await.unwrap(), b"old");
+
+    // The get above holds a read lease: a plain remove is refused, a forced one is not.
+    let err = a.remove("k", false).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ObjectHasLease);
+    assert_eq!(err.code_value(), -706);
+    assert!(a.is_exist("k").await.unwrap());
+    a.remove("k", true).await.unwrap();
+    assert!(!a.is_exist("k").await.unwrap());
+    let err = a.get("k").await.unwrap_err();
+    assert!(matches!(err, ClientError::NotFound { .. }), "{err}");
+    assert_eq!(err.code_value(), -704);
+
+    // A key never read can be removed without force.
+    a.put("unread", b"x").await.unwrap();
+    a.remove("unread", false).await.unwrap();
+
+    for err in [
+        a.put("", b"x").await.unwrap_err(),
+        a.put("empty", b"").await.unwrap_err(),
+        a.get("").await.unwrap_err(),
+    ] {
+        assert_eq!(err.code(), ErrorCode::InvalidParams, "{err}");
+        assert_eq!(err.code_value(), -600);
+    }
+    assert!(!a.is_exist("empty").await.unwrap());
+
+    a.put("r1", b"1").await.unwrap();
+    a.put("r2", b"2").await.unwrap();
+    assert_eq!(a.remove_all(false).await.unwrap(), 2);
+    a.close().await.unwrap();
+    master.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_use_one_rpc_per_phase_and_report_per_key() {
+    let master = TestMaster::start(|_| {}).await;
+    let a = client(&master, 16 * MIB as u64, false).await;
+    let b = client(&master, 16 * MIB as u64, false).await;
+    let values: Vec<Vec<u8>> = (0..8).map(|i| pattern(i, 1000 + 4096 * i as usize)).collect();
+    let keys: Vec<String> = (0..8).map(|i| format!("batch-{i}")).collect();
+    a.put("batch-3", b"already here").await.unwrap();
+    let mut items: Vec<(&str, &[u8])> = keys
+        .iter()
+        .map(String::as_str)
+        .zip(values.iter().map(Vec::as_slice))
+        .collect();
+    items.push(("", b"no key"));
+    let results = a.batch_put(&items, &ReplicateConfig::replicas(2)).await.unwrap();
+    for (i, result) in results.iter().enumerate() {
+        match i {
+            3 => assert!(
+                matches!(result, Err(ClientError::AlreadyExists { .. })),
+                "{result:?}"
+            ),
+            8 => assert_eq!(result.as_ref().unwrap_err().code_value(), -600),
+            _ => assert!(result.is_ok(), "{result:?}"),
+        }
+    }
+
+    let mut wanted: Vec<&str> = keys.iter().map(String::as_str).collect();
+    wanted.push("missing");
+    let got = b.batch_get(&wanted).await.unwrap();
+    for (i, result) in got.iter().enumerate() {
+        match i {
+            3 => assert_eq!(result.as_ref().unwrap(), b"already here"),
+            8 => assert!(matches!(result, Err(ClientError::NotFound { .. })), "{result:?}"),
+            _ => assert!(result.as_ref().unwrap() == &values[i], "batch-{i}"),
+        }
+    }
+    let exist = b.batch_is_exist(&wanted).await.unwrap();
+    let exist: Vec<bool> = exist.into_iter().map(Result::unwrap).collect();
+    assert_eq!(exist, [true, true, true, true, true, true, true, true, false]);
+
+    let removed = b.batch_remove(&wanted, true).await.unwrap();
+    assert!(removed[..8].iter().all(Result::is_ok), "{removed:?}");
+    assert_eq!(removed[8].as_ref().unwrap_err().code_value(), -704);
+    assert!(
+        b.batch_is_exist(&wanted)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| !r.as_ref().unwrap())
+    );
+    a.close().await.unwrap();
+    b.close().await.unwrap();
+    master.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn put_from_and_get_into_use_registered_buffers() {
+    let master = TestMaster::start(|_| {}).await;
+    let a = client(&master, 16 * MIB as u64, true).await;
+    let b = client(&master, 16 * MIB as u64, false).await;
+    let source = pattern(9, 2 * MIB);
+    let mut target = vec![0u8; 4 * MIB];
+
+    let err = a
+        .put_from("zc", &source, &ReplicateConfig::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ClientError::NotRegistered { .. }), "{err}");
+    a.register_buffer(&source).unwrap();
+    b.register_buffer(&target).unwrap();
+    a.put_from(
+        "zc",
+        &source[MIB..],
+        &ReplicateConfig::default().preferred_segment(b.segment_name()),
+    )
+    .await
+    .unwrap();
+    let len = b.get_into("zc", &mut target[7..]).await.unwrap();
+    assert_eq!(len, MIB);
+    assert!(target[7..7 + MIB] == source[MIB..]);
+
+    let mut small = vec![0u8; 10];
+    b.register_buffer(&small).unwrap();
+    let err = b.get_into("zc", &mut small).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::BufferOverflow);
+    assert!(b.unregister_buffer(&small));
+    assert!(a.unregister_buffer(&source));
+    a.close().await.unwrap();
+    b.close().await.unwrap();
+    master.stop().await;
+}
+
+/// B's engine stops while its segment stays mounted: A's put cannot write there, revokes, and
+/// leaves nothing readable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_put_whose_transfer_fails_leaves_no_readable_key() {
+    let master = TestMaster::start(|_| {}).await;
+    let a = client(&master, 16 * MIB as u64, false).await;
+    let b = client(&master, 16 * MIB as u64, false).await;
+    // A learns B's descriptor first, so the failure is a transfer failure, not a lookup failure.
+    a.put_with(
+        "warm",
+        b"w",
+        &ReplicateConfig::default().preferred_segment(b.segment_name()),
+    )
+    .await
+    .unwrap();
+    b.engine().shutdown().await;
+    let err = a
+        .put_with(
+            "doomed",
+            &pattern(1, 64 * 1024),
+            &ReplicateConfig::default().preferred_segment(b.segment_name()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TransferFail, "{err}");
+    assert!(!a.is_exist("doomed").await.unwrap());
+    assert!(matches!(a.get("doomed").await, Err(ClientError::NotFound { .. })));
+    // The revoke freed the key: a put elsewhere succeeds.
+    a.put_with(
+        "doomed",
+        b"fine",
+        &ReplicateConfig::default().preferred_segment(a.segment_name()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(a.get("doomed").await.unwrap(), b"fine");
+    a.close().await.unwrap();
+    b.close().await.unwrap();
+    master.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_falls_back_to_another_replica_when_a_peer_is_gone() {
+    let master = TestMaster::start(|_| {}).await;
+    let a = client(&master, 16 * MIB as u64, false).await;
+    let b = client(&master, 16 * MIB as u64, false).await;
+    let reader = client(&master, 0, false).await;
+    let value = pattern(5, 300_000);
+    a.put_with("fallback", &value, &ReplicateConfig::replicas(2))
+        .await
+        .unwrap();
+    assert!(reader.get("fallback").await.unwrap() == value);
+    // Stop the engine holding the replica the reader tries first (the master's order).
+    let first = replica_segments(&master, "fallback").await.remove(0);
+    let gone = if first == a.segment_name() { &a } else { &b };
+    gone.engine().shutdown().await;
+    assert!(reader.get("fallback").await.unwrap() == value);
+    assert!(
+        reader.batch_get(&["fallback"]).await.unwrap()[0]
+            .as_ref()
+            .unwrap()
+            == &value
+    );
+    for client in [a, b, reader] {
+        client.close().await.unwrap();
+    }
+    master.stop().await;
+}
