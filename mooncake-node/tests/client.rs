@@ -294,6 +294,14 @@ async fn get_falls_back_to_another_replica_when_a_peer_is_gone() {
     gone.engine().shutdown().await;
     assert!(reader.get("fallback").await.unwrap() == value);
     assert!(
+        reader
+            .engine()
+            .metrics()
+            .render()
+            .contains("mooncake_engine_transfer_failures_total{op=\"read\",transport=\"tcp\"} 1"),
+        "the first replica was tried and failed"
+    );
+    assert!(
         reader.batch_get(&["fallback"]).await.unwrap()[0]
             .as_ref()
             .unwrap()
@@ -302,5 +310,33 @@ async fn get_falls_back_to_another_replica_when_a_peer_is_gone() {
     for client in [a, b, reader] {
         client.close().await.unwrap();
     }
+    master.stop().await;
+}
+
+/// A master restarted on the same address knows no segments; the heartbeat remounts ours and puts
+/// land in it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_heartbeat_remounts_after_a_master_restart() {
+    let master = TestMaster::start(|_| {}).await;
+    let addr = master.handle.rpc_addr;
+    let a = client(&master, 16 * MIB as u64, true).await;
+    master.stop().await;
+    let master = TestMaster::start(|config| config.rpc_listen = addr).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match a.put("after-restart", b"value").await {
+            Ok(()) => break,
+            Err(_) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(err) => panic!("no remount within 10 s: {err}"),
+        }
+    }
+    assert_eq!(
+        replica_segments(&master, "after-restart").await,
+        vec![a.segment_name().to_string()]
+    );
+    assert_eq!(a.get("after-restart").await.unwrap(), b"value");
+    a.close().await.unwrap();
     master.stop().await;
 }
