@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use mooncake_engine::descriptor::SegmentDescriptor;
 use mooncake_engine::memory::{Segment, SegmentOptions, host_id};
-use mooncake_engine::transport::Transfer;
+use mooncake_engine::transport::{Transfer, TransferError};
 use mooncake_engine::{EngineConfig, TransferEngine};
 use mooncake_proto::master::{self as pb, ClientStatus, ReplicaStatus};
 use parking_lot::Mutex;
@@ -428,28 +428,13 @@ impl Client {
             .master
             .batch_get_replica_list(keys.iter().map(|k| k.to_string()).collect())
             .await?;
-        let mut results = Vec::with_capacity(keys.len());
-        for (i, key) in keys.iter().enumerate() {
-            let Some(reply) = replies.get(i) else {
-                results.push(Err(ClientError::Master {
-                    code: pb::ErrorCode::InternalError,
-                    op: "BatchGetReplicaList",
-                }));
-                continue;
-            };
-            if let Err(error) = ClientError::check(reply.code, "BatchGetReplicaList", key) {
-                results.push(Err(error));
-                continue;
-            }
-            let mut buf = vec![0u8; reply.size as usize];
-            results.push(
-                self.inner
-                    .read_replicas(key, reply, started, &mut buf)
-                    .await
-                    .map(|()| buf),
-            );
+        if replies.len() != keys.len() {
+            return Err(ClientError::Master {
+                code: pb::ErrorCode::InternalError,
+                op: "BatchGetReplicaList",
+            });
         }
-        Ok(results)
+        Ok(self.inner.batch_read(keys, &replies, started).await)
     }
 
     /// Whether each key exists (one BatchExistKey).
@@ -599,22 +584,20 @@ impl Inner {
         results
     }
 
-    /// Reads the object described by `reply` into `buf` (exactly its size) from the best replica:
-    /// our own engine first, then same-host peers (shm), then the rest; the next one on failure.
-    async fn read_replicas(
+    /// The complete replicas of `reply` holding `len` bytes, best first: our own engine, then
+    /// same-host peers (shm), then the rest. Also the last lookup error, if any peer was not found.
+    async fn candidates<'r>(
         &self,
-        key: &str,
-        reply: &pb::GetReplicaListResponse,
-        started: Instant,
-        buf: &mut [u8],
-    ) -> Result<(), ClientError> {
+        reply: &'r pb::GetReplicaListResponse,
+        len: usize,
+    ) -> (Vec<Candidate<'r>>, Option<ClientError>) {
         let mut candidates = Vec::new();
         let mut last_error = None;
         for replica in &reply.replicas {
             if replica.status != ReplicaStatus::Complete as i32 {
                 continue;
             }
-            let Some(buffer) = replica.buffer.as_ref() else {
+            let Some(buffer) = replica.buffer.as_ref().filter(|b| b.size == len as u64) else {
                 continue;
             };
             match self.engine.resolve(&buffer.transport_endpoint).await {
@@ -626,7 +609,7 @@ impl Inner {
                     } else {
                         2
                     };
-                    candidates.push((rank, buffer, descriptor));
+                    candidates.push((rank, Candidate { buffer, descriptor }));
                 }
                 Err(error) => {
                     last_error = Some(ClientError::Resolve {
@@ -636,49 +619,192 @@ impl Inner {
                 }
             }
         }
-        candidates.sort_by_key(|(rank, _, _)| *rank);
-        for (_, buffer, descriptor) in candidates {
-            if buffer.size != buf.len() as u64 {
-                continue;
+        candidates.sort_by_key(|(rank, _)| *rank);
+        (candidates.into_iter().map(|(_, c)| c).collect(), last_error)
+    }
+
+    /// Turns a finished read's transfer result into the client's view of it.
+    fn transferred(
+        &self,
+        key: &str,
+        candidate: &Candidate<'_>,
+        result: Option<Result<(), TransferError>>,
+    ) -> Result<(), ClientError> {
+        let endpoint = &candidate.buffer.transport_endpoint;
+        match result {
+            Some(Ok(())) => Ok(()),
+            Some(Err(source)) => {
+                tracing::warn!(%key, %endpoint, error = %source, "replica read failed");
+                self.engine.forget_peer(endpoint);
+                Err(ClientError::Transfer {
+                    endpoint: endpoint.clone(),
+                    source,
+                })
             }
+            None => Err(ClientError::Master {
+                code: pb::ErrorCode::InternalError,
+                op: "transfer",
+            }),
+        }
+    }
+
+    /// Checks a read that completed: within the lease, and matching the stored checksum.
+    fn verify(
+        &self,
+        key: &str,
+        reply: &pb::GetReplicaListResponse,
+        started: Instant,
+        buf: &[u8],
+    ) -> Result<(), ClientError> {
+        if reply.lease_ttl_ms > 0 && started.elapsed() > Duration::from_millis(reply.lease_ttl_ms) {
+            return Err(ClientError::LeaseExpired {
+                key: key.to_string(),
+                lease_ttl_ms: reply.lease_ttl_ms,
+            });
+        }
+        if self.config.checksum
+            && let Some(expected) = reply.checksum
+            && checksum(buf) != expected
+        {
+            tracing::warn!(%key, "checksum mismatch");
+            return Err(ClientError::ChecksumMismatch { key: key.to_string() });
+        }
+        Ok(())
+    }
+
+    /// Reads into `buf` from each candidate in turn until one succeeds (a lease that ran out ends
+    /// the attempt: the object may be gone).
+    fn read_from(
+        &self,
+        key: &str,
+        reply: &pb::GetReplicaListResponse,
+        started: Instant,
+        buf: &mut [u8],
+        candidates: &[Candidate<'_>],
+        mut last_error: Option<ClientError>,
+    ) -> Result<(), ClientError> {
+        for candidate in candidates {
             let result = blocking(|| {
                 let mut batch = [Transfer::Read {
-                    target_addr: buffer.buffer_address,
+                    target_addr: candidate.buffer.buffer_address,
                     into: &mut *buf,
                 }];
-                self.engine.transfer(&descriptor, &mut batch).pop()
+                self.engine.transfer(&candidate.descriptor, &mut batch).pop()
             });
-            match result {
-                Some(Ok(())) => {}
-                Some(Err(source)) => {
-                    tracing::warn!(%key, endpoint = %buffer.transport_endpoint, error = %source, "replica read failed; trying the next");
-                    self.engine.forget_peer(&buffer.transport_endpoint);
-                    last_error = Some(ClientError::Transfer {
-                        endpoint: buffer.transport_endpoint.clone(),
-                        source,
-                    });
-                    continue;
-                }
-                None => continue,
-            }
-            if reply.lease_ttl_ms > 0 && started.elapsed() > Duration::from_millis(reply.lease_ttl_ms) {
-                return Err(ClientError::LeaseExpired {
-                    key: key.to_string(),
-                    lease_ttl_ms: reply.lease_ttl_ms,
-                });
-            }
-            if self.config.checksum
-                && let Some(expected) = reply.checksum
-                && checksum(buf) != expected
+            match self
+                .transferred(key, candidate, result)
+                .and_then(|()| self.verify(key, reply, started, buf))
             {
-                tracing::warn!(%key, endpoint = %buffer.transport_endpoint, "checksum mismatch; trying the next replica");
-                last_error = Some(ClientError::ChecksumMismatch { key: key.to_string() });
-                continue;
+                Ok(()) => return Ok(()),
+                Err(error @ ClientError::LeaseExpired { .. }) => return Err(error),
+                Err(error) => last_error = Some(error),
             }
-            return Ok(());
         }
         Err(last_error.unwrap_or_else(|| ClientError::NotFound { key: key.to_string() }))
     }
+
+    /// Reads the object described by `reply` into `buf` (exactly its size) from the best replica,
+    /// the next one on failure.
+    async fn read_replicas(
+        &self,
+        key: &str,
+        reply: &pb::GetReplicaListResponse,
+        started: Instant,
+        buf: &mut [u8],
+    ) -> Result<(), ClientError> {
+        let (candidates, last_error) = self.candidates(reply, buf.len()).await;
+        self.read_from(key, reply, started, buf, &candidates, last_error)
+    }
+
+    /// Reads many objects: the best replica of each in one engine batch per peer, then the other
+    /// replicas, key by key, for those that failed.
+    async fn batch_read(
+        &self,
+        keys: &[&str],
+        replies: &[pb::GetReplicaListResponse],
+        started: Instant,
+    ) -> Vec<Result<Vec<u8>, ClientError>> {
+        let mut bufs: Vec<Vec<u8>> = Vec::with_capacity(keys.len());
+        let mut plans = Vec::with_capacity(keys.len());
+        for (key, reply) in keys.iter().zip(replies) {
+            let plan = match ClientError::check(reply.code, "BatchGetReplicaList", key) {
+                Ok(()) => Ok(self.candidates(reply, reply.size as usize).await),
+                Err(error) => Err(error),
+            };
+            bufs.push(vec![0u8; if plan.is_ok() { reply.size as usize } else { 0 }]);
+            plans.push(plan);
+        }
+        // First choices, grouped by peer.
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, plan) in plans.iter().enumerate() {
+            if let Ok((candidates, _)) = plan
+                && let Some(first) = candidates.first()
+            {
+                groups
+                    .entry(first.buffer.transport_endpoint.as_str())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        let mut first_results: Vec<Option<Option<Result<(), TransferError>>>> =
+            (0..keys.len()).map(|_| None).collect();
+        blocking(|| {
+            let mut slots: Vec<Option<&mut [u8]>> = bufs.iter_mut().map(|b| Some(b.as_mut_slice())).collect();
+            for indices in groups.values() {
+                let Ok((candidates, _)) = &plans[indices[0]] else {
+                    continue;
+                };
+                let descriptor = &candidates[0].descriptor;
+                let mut batch: Vec<Transfer<'_>> = Vec::with_capacity(indices.len());
+                for &i in indices {
+                    if let (Ok((candidates, _)), Some(into)) = (&plans[i], slots[i].take()) {
+                        batch.push(Transfer::Read {
+                            target_addr: candidates[0].buffer.buffer_address,
+                            into,
+                        });
+                    }
+                }
+                let outcome = self.engine.transfer(descriptor, &mut batch);
+                for (&i, result) in indices.iter().zip(outcome) {
+                    first_results[i] = Some(Some(result));
+                }
+            }
+        });
+        let mut results = Vec::with_capacity(keys.len());
+        for (i, (plan, mut buf)) in plans.into_iter().zip(bufs).enumerate() {
+            let key = keys[i];
+            let reply = &replies[i];
+            let (candidates, last_error) = match plan {
+                Ok(plan) => plan,
+                Err(error) => {
+                    results.push(Err(error));
+                    continue;
+                }
+            };
+            let first = match (candidates.first(), first_results[i].take()) {
+                (Some(candidate), Some(result)) => self
+                    .transferred(key, candidate, result)
+                    .and_then(|()| self.verify(key, reply, started, &buf)),
+                _ => Err(last_error.unwrap_or_else(|| ClientError::NotFound { key: key.to_string() })),
+            };
+            let result = match first {
+                Ok(()) => Ok(()),
+                Err(error @ ClientError::LeaseExpired { .. }) => Err(error),
+                Err(error) if candidates.len() > 1 => {
+                    self.read_from(key, reply, started, &mut buf, &candidates[1..], Some(error))
+                }
+                Err(error) => Err(error),
+            };
+            results.push(result.map(|()| buf));
+        }
+        results
+    }
+}
+
+/// A replica a get may read from, with its peer's descriptor.
+struct Candidate<'r> {
+    buffer: &'r pb::BufferDescriptor,
+    descriptor: Arc<SegmentDescriptor>,
 }
 
 /// Pings the master every second; on NEED_REMOUNT (the master restarted or forgot us) sends every
