@@ -47,7 +47,21 @@ pub enum Command {
     /// a config file key (the underscore spelling). Precedence: flag > environment > --config file >
     /// default. Booleans take --flag, --flag=true or --flag=false. Sizes take 3.2GB, 512MiB or bytes;
     /// durations take 30s or 500ms, and plain numbers in the unit the flag names.
-    Master(MasterArgs),
+    Master(Box<MasterArgs>),
+
+    /// Print the shell completion script for SHELL on stdout
+    ///
+    /// Install, for example:
+    ///   bash:  mooncake completions bash > ~/.local/share/bash-completion/completions/mooncake
+    ///   zsh:   mooncake completions zsh > "${fpath[1]}/_mooncake"
+    ///   fish:  mooncake completions fish > ~/.config/fish/completions/mooncake.fish
+    /// The same scripts are committed under completions/ in the source tree.
+    #[command(verbatim_doc_comment)]
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// `--log-level` values.

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod commands;
 pub mod exit;
+pub mod generate;
 pub mod logging;
 
 use std::ffi::OsString;
@@ -34,7 +35,8 @@ pub fn run_with(argv: impl IntoIterator<Item = OsString>) -> anyhow::Result<Exit
         }
     };
     match cli.command {
-        Command::Master(args) => commands::master::run(args, &cli.global),
+        Command::Master(args) => commands::master::run(*args, &cli.global),
+        Command::Completions { shell } => commands::completions::run(shell),
     }
 }
 

@@ -1,0 +1,206 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'mooncake'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'mooncake' {
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('master', 'master', [CompletionResultType]::ParameterValue, 'Run the master: the service that decides where every object lives (also `mooncake_master`)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL on stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mooncake;master' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'YAML (.yaml, .yml) or JSON (.json) config file; its keys are the underscore flag names')
+            [CompletionResult]::new('--config_path', '--config_path', [CompletionResultType]::ParameterName, 'YAML (.yaml, .yml) or JSON (.json) config file; its keys are the underscore flag names')
+            [CompletionResult]::new('--config-path', '--config-path', [CompletionResultType]::ParameterName, 'YAML (.yaml, .yml) or JSON (.json) config file; its keys are the underscore flag names')
+            [CompletionResult]::new('--rpc-port', '--rpc-port', [CompletionResultType]::ParameterName, 'gRPC listen port; 0 picks a free port [default: 50051]')
+            [CompletionResult]::new('--rpc_port', '--rpc_port', [CompletionResultType]::ParameterName, 'gRPC listen port; 0 picks a free port [default: 50051]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Deprecated spelling of --rpc-port, used when --rpc-port is not given [default: 50051]')
+            [CompletionResult]::new('--rpc-address', '--rpc-address', [CompletionResultType]::ParameterName, 'Address the gRPC server binds and advertises (with HA it must be reachable) [default: 0.0.0.0]')
+            [CompletionResult]::new('--rpc_address', '--rpc_address', [CompletionResultType]::ParameterName, 'Address the gRPC server binds and advertises (with HA it must be reachable) [default: 0.0.0.0]')
+            [CompletionResult]::new('--rpc-interface', '--rpc-interface', [CompletionResultType]::ParameterName, 'Network interface whose IPv4 address replaces --rpc-address, resolved at start-up [default: none]')
+            [CompletionResult]::new('--rpc_interface', '--rpc_interface', [CompletionResultType]::ParameterName, 'Network interface whose IPv4 address replaces --rpc-address, resolved at start-up [default: none]')
+            [CompletionResult]::new('--rpc-thread-num', '--rpc-thread-num', [CompletionResultType]::ParameterName, 'gRPC worker threads; 0 uses one per core, capped by --max-threads when given [default: 0]')
+            [CompletionResult]::new('--rpc_thread_num', '--rpc_thread_num', [CompletionResultType]::ParameterName, 'gRPC worker threads; 0 uses one per core, capped by --max-threads when given [default: 0]')
+            [CompletionResult]::new('--max-threads', '--max-threads', [CompletionResultType]::ParameterName, 'Deprecated cap on worker threads when --rpc-thread-num is 0 [default: number of cores]')
+            [CompletionResult]::new('--max_threads', '--max_threads', [CompletionResultType]::ParameterName, 'Deprecated cap on worker threads when --rpc-thread-num is 0 [default: number of cores]')
+            [CompletionResult]::new('--rpc-conn-timeout-seconds', '--rpc-conn-timeout-seconds', [CompletionResultType]::ParameterName, 'Close RPC connections idle this long; 0 keeps them open [default: 0]')
+            [CompletionResult]::new('--rpc_conn_timeout_seconds', '--rpc_conn_timeout_seconds', [CompletionResultType]::ParameterName, 'Close RPC connections idle this long; 0 keeps them open [default: 0]')
+            [CompletionResult]::new('--rpc-enable-tcp-no-delay', '--rpc-enable-tcp-no-delay', [CompletionResultType]::ParameterName, 'Set TCP_NODELAY on RPC connections [default: true]')
+            [CompletionResult]::new('--rpc_enable_tcp_no_delay', '--rpc_enable_tcp_no_delay', [CompletionResultType]::ParameterName, 'Set TCP_NODELAY on RPC connections [default: true]')
+            [CompletionResult]::new('--enable-metric-reporting', '--enable-metric-reporting', [CompletionResultType]::ParameterName, 'Log a metrics summary every 10 seconds [default: true]')
+            [CompletionResult]::new('--enable_metric_reporting', '--enable_metric_reporting', [CompletionResultType]::ParameterName, 'Log a metrics summary every 10 seconds [default: true]')
+            [CompletionResult]::new('--metrics-port', '--metrics-port', [CompletionResultType]::ParameterName, 'Port of the admin HTTP server (/metrics, /health, /query_key, ...) [default: 9003]')
+            [CompletionResult]::new('--metrics_port', '--metrics_port', [CompletionResultType]::ParameterName, 'Port of the admin HTTP server (/metrics, /health, /query_key, ...) [default: 9003]')
+            [CompletionResult]::new('--metrics-host', '--metrics-host', [CompletionResultType]::ParameterName, 'Address the admin HTTP server binds ("::" for IPv6) [default: 0.0.0.0]')
+            [CompletionResult]::new('--metrics_host', '--metrics_host', [CompletionResultType]::ParameterName, 'Address the admin HTTP server binds ("::" for IPv6) [default: 0.0.0.0]')
+            [CompletionResult]::new('--enable-http-metadata-server', '--enable-http-metadata-server', [CompletionResultType]::ParameterName, 'Run the transfer-engine metadata server inside the master [default: false]')
+            [CompletionResult]::new('--enable_http_metadata_server', '--enable_http_metadata_server', [CompletionResultType]::ParameterName, 'Run the transfer-engine metadata server inside the master [default: false]')
+            [CompletionResult]::new('--http-metadata-server-host', '--http-metadata-server-host', [CompletionResultType]::ParameterName, 'Address the metadata server binds [default: 0.0.0.0]')
+            [CompletionResult]::new('--http_metadata_server_host', '--http_metadata_server_host', [CompletionResultType]::ParameterName, 'Address the metadata server binds [default: 0.0.0.0]')
+            [CompletionResult]::new('--http-metadata-server-port', '--http-metadata-server-port', [CompletionResultType]::ParameterName, 'Port of the metadata server [default: 8080]')
+            [CompletionResult]::new('--http_metadata_server_port', '--http_metadata_server_port', [CompletionResultType]::ParameterName, 'Port of the metadata server [default: 8080]')
+            [CompletionResult]::new('--enable-metadata-cleanup-on-timeout', '--enable-metadata-cleanup-on-timeout', [CompletionResultType]::ParameterName, 'Delete a client''s mooncake/ram and mooncake/rpc_meta keys when it times out [default: false]')
+            [CompletionResult]::new('--enable_metadata_cleanup_on_timeout', '--enable_metadata_cleanup_on_timeout', [CompletionResultType]::ParameterName, 'Delete a client''s mooncake/ram and mooncake/rpc_meta keys when it times out [default: false]')
+            [CompletionResult]::new('--memory-allocator', '--memory-allocator', [CompletionResultType]::ParameterName, 'Allocator inside each segment: offset (cachelib is not supported) [default: offset]')
+            [CompletionResult]::new('--memory_allocator', '--memory_allocator', [CompletionResultType]::ParameterName, 'Allocator inside each segment: offset (cachelib is not supported) [default: offset]')
+            [CompletionResult]::new('--allocation-strategy', '--allocation-strategy', [CompletionResultType]::ParameterName, 'Placement of new replicas: random, free_ratio_first, local_first or cxl [default: random]')
+            [CompletionResult]::new('--allocation_strategy', '--allocation_strategy', [CompletionResultType]::ParameterName, 'Placement of new replicas: random, free_ratio_first, local_first or cxl [default: random]')
+            [CompletionResult]::new('--put-start-discard-timeout-sec', '--put-start-discard-timeout-sec', [CompletionResultType]::ParameterName, 'An unfinished put may be superseded after this; plain numbers are seconds [default: 30]')
+            [CompletionResult]::new('--put_start_discard_timeout_sec', '--put_start_discard_timeout_sec', [CompletionResultType]::ParameterName, 'An unfinished put may be superseded after this; plain numbers are seconds [default: 30]')
+            [CompletionResult]::new('--put-start-release-timeout-sec', '--put-start-release-timeout-sec', [CompletionResultType]::ParameterName, 'The space of an unfinished put is released after this; must exceed the discard timeout [default: 600]')
+            [CompletionResult]::new('--put_start_release_timeout_sec', '--put_start_release_timeout_sec', [CompletionResultType]::ParameterName, 'The space of an unfinished put is released after this; must exceed the discard timeout [default: 600]')
+            [CompletionResult]::new('--default-kv-lease-ttl', '--default-kv-lease-ttl', [CompletionResultType]::ParameterName, 'Read lease granted by every get; plain numbers are milliseconds, or 2s, 500ms [default: 10000]')
+            [CompletionResult]::new('--default_kv_lease_ttl', '--default_kv_lease_ttl', [CompletionResultType]::ParameterName, 'Read lease granted by every get; plain numbers are milliseconds, or 2s, 500ms [default: 10000]')
+            [CompletionResult]::new('--default-kv-soft-pin-ttl', '--default-kv-soft-pin-ttl', [CompletionResultType]::ParameterName, 'Soft-pin TTL when a put pins without a TTL; plain numbers are milliseconds [default: 1800000 (30m)]')
+            [CompletionResult]::new('--default_kv_soft_pin_ttl', '--default_kv_soft_pin_ttl', [CompletionResultType]::ParameterName, 'Soft-pin TTL when a put pins without a TTL; plain numbers are milliseconds [default: 1800000 (30m)]')
+            [CompletionResult]::new('--max-kv-soft-pin-ttl', '--max-kv-soft-pin-ttl', [CompletionResultType]::ParameterName, 'Longest soft-pin TTL a put may ask for; plain numbers are milliseconds [default: 86400000 (24h)]')
+            [CompletionResult]::new('--max_kv_soft_pin_ttl', '--max_kv_soft_pin_ttl', [CompletionResultType]::ParameterName, 'Longest soft-pin TTL a put may ask for; plain numbers are milliseconds [default: 86400000 (24h)]')
+            [CompletionResult]::new('--allow-evict-soft-pinned-objects', '--allow-evict-soft-pinned-objects', [CompletionResultType]::ParameterName, 'Let eviction take soft-pinned objects once nothing else is left [default: true]')
+            [CompletionResult]::new('--allow_evict_soft_pinned_objects', '--allow_evict_soft_pinned_objects', [CompletionResultType]::ParameterName, 'Let eviction take soft-pinned objects once nothing else is left [default: true]')
+            [CompletionResult]::new('--eviction-ratio', '--eviction-ratio', [CompletionResultType]::ParameterName, 'Fraction of evictable objects freed per eviction pass, 0 to 1 [default: 0.05]')
+            [CompletionResult]::new('--eviction_ratio', '--eviction_ratio', [CompletionResultType]::ParameterName, 'Fraction of evictable objects freed per eviction pass, 0 to 1 [default: 0.05]')
+            [CompletionResult]::new('--eviction-high-watermark-ratio', '--eviction-high-watermark-ratio', [CompletionResultType]::ParameterName, 'Memory usage fraction above which eviction runs, 0 to 1 [default: 0.9]')
+            [CompletionResult]::new('--eviction_high_watermark_ratio', '--eviction_high_watermark_ratio', [CompletionResultType]::ParameterName, 'Memory usage fraction above which eviction runs, 0 to 1 [default: 0.9]')
+            [CompletionResult]::new('--client-ttl', '--client-ttl', [CompletionResultType]::ParameterName, 'A client silent this long loses its segments; plain numbers are seconds; file key client_live_ttl_sec [default: 10]')
+            [CompletionResult]::new('--client_ttl', '--client_ttl', [CompletionResultType]::ParameterName, 'A client silent this long loses its segments; plain numbers are seconds; file key client_live_ttl_sec [default: 10]')
+            [CompletionResult]::new('--client_live_ttl_sec', '--client_live_ttl_sec', [CompletionResultType]::ParameterName, 'A client silent this long loses its segments; plain numbers are seconds; file key client_live_ttl_sec [default: 10]')
+            [CompletionResult]::new('--enable-ha', '--enable-ha', [CompletionResultType]::ParameterName, 'Run as one of several masters with leader election (not active yet) [default: false]')
+            [CompletionResult]::new('--enable_ha', '--enable_ha', [CompletionResultType]::ParameterName, 'Run as one of several masters with leader election (not active yet) [default: false]')
+            [CompletionResult]::new('--ha-backend-type', '--ha-backend-type', [CompletionResultType]::ParameterName, 'Leader-election backend: etcd or redis [default: etcd]')
+            [CompletionResult]::new('--ha_backend_type', '--ha_backend_type', [CompletionResultType]::ParameterName, 'Leader-election backend: etcd or redis [default: etcd]')
+            [CompletionResult]::new('--ha-backend-connstring', '--ha-backend-connstring', [CompletionResultType]::ParameterName, 'Backend address: etcd endpoints "h1:2379;h2:2379" or redis://host:port [default: none]')
+            [CompletionResult]::new('--ha_backend_connstring', '--ha_backend_connstring', [CompletionResultType]::ParameterName, 'Backend address: etcd endpoints "h1:2379;h2:2379" or redis://host:port [default: none]')
+            [CompletionResult]::new('--etcd-endpoints', '--etcd-endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints separated by ";", used when --ha-backend-connstring is empty [default: none]')
+            [CompletionResult]::new('--etcd_endpoints', '--etcd_endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints separated by ";", used when --ha-backend-connstring is empty [default: none]')
+            [CompletionResult]::new('--cluster-id', '--cluster-id', [CompletionResultType]::ParameterName, 'Namespace of HA, oplog and snapshot data: letters, digits, _ . -, at most 128 [default: mooncake_cluster]')
+            [CompletionResult]::new('--cluster_id', '--cluster_id', [CompletionResultType]::ParameterName, 'Namespace of HA, oplog and snapshot data: letters, digits, _ . -, at most 128 [default: mooncake_cluster]')
+            [CompletionResult]::new('--enable-oplog', '--enable-oplog', [CompletionResultType]::ParameterName, 'Replicate metadata changes to standbys through an etcd operation log; needs --enable-ha with etcd (not active yet) [default: false]')
+            [CompletionResult]::new('--enable_oplog', '--enable_oplog', [CompletionResultType]::ParameterName, 'Replicate metadata changes to standbys through an etcd operation log; needs --enable-ha with etcd (not active yet) [default: false]')
+            [CompletionResult]::new('--enable-snapshot', '--enable-snapshot', [CompletionResultType]::ParameterName, 'Write periodic metadata snapshots (not active yet) [default: false]')
+            [CompletionResult]::new('--enable_snapshot', '--enable_snapshot', [CompletionResultType]::ParameterName, 'Write periodic metadata snapshots (not active yet) [default: false]')
+            [CompletionResult]::new('--enable-snapshot-restore', '--enable-snapshot-restore', [CompletionResultType]::ParameterName, 'Restore metadata from the newest snapshot at start-up (not active yet) [default: false]')
+            [CompletionResult]::new('--enable_snapshot_restore', '--enable_snapshot_restore', [CompletionResultType]::ParameterName, 'Restore metadata from the newest snapshot at start-up (not active yet) [default: false]')
+            [CompletionResult]::new('--snapshot-interval-seconds', '--snapshot-interval-seconds', [CompletionResultType]::ParameterName, 'Time between snapshots; plain numbers are seconds [default: 600]')
+            [CompletionResult]::new('--snapshot_interval_seconds', '--snapshot_interval_seconds', [CompletionResultType]::ParameterName, 'Time between snapshots; plain numbers are seconds [default: 600]')
+            [CompletionResult]::new('--snapshot-child-timeout-seconds', '--snapshot-child-timeout-seconds', [CompletionResultType]::ParameterName, 'Time limit for writing one snapshot; plain numbers are seconds [default: 300]')
+            [CompletionResult]::new('--snapshot_child_timeout_seconds', '--snapshot_child_timeout_seconds', [CompletionResultType]::ParameterName, 'Time limit for writing one snapshot; plain numbers are seconds [default: 300]')
+            [CompletionResult]::new('--snapshot-retention-count', '--snapshot-retention-count', [CompletionResultType]::ParameterName, 'Number of recent snapshots kept, at least 1 [default: 2]')
+            [CompletionResult]::new('--snapshot_retention_count', '--snapshot_retention_count', [CompletionResultType]::ParameterName, 'Number of recent snapshots kept, at least 1 [default: 2]')
+            [CompletionResult]::new('--snapshot-object-store-type', '--snapshot-object-store-type', [CompletionResultType]::ParameterName, 'Where snapshots go: local or s3; required when snapshots or restore are on [default: none]')
+            [CompletionResult]::new('--snapshot_object_store_type', '--snapshot_object_store_type', [CompletionResultType]::ParameterName, 'Where snapshots go: local or s3; required when snapshots or restore are on [default: none]')
+            [CompletionResult]::new('--snapshot-local-path', '--snapshot-local-path', [CompletionResultType]::ParameterName, 'Directory of local snapshots; required for the local store [default: none]')
+            [CompletionResult]::new('--snapshot_local_path', '--snapshot_local_path', [CompletionResultType]::ParameterName, 'Directory of local snapshots; required for the local store [default: none]')
+            [CompletionResult]::new('--snapshot-catalog-store-type', '--snapshot-catalog-store-type', [CompletionResultType]::ParameterName, 'Snapshot catalog: embedded or redis [default: embedded]')
+            [CompletionResult]::new('--snapshot_catalog_store_type', '--snapshot_catalog_store_type', [CompletionResultType]::ParameterName, 'Snapshot catalog: embedded or redis [default: embedded]')
+            [CompletionResult]::new('--snapshot-catalog-store-connstring', '--snapshot-catalog-store-connstring', [CompletionResultType]::ParameterName, 'Catalog address (redis://host:port); required for the redis catalog [default: none]')
+            [CompletionResult]::new('--snapshot_catalog_store_connstring', '--snapshot_catalog_store_connstring', [CompletionResultType]::ParameterName, 'Catalog address (redis://host:port); required for the redis catalog [default: none]')
+            [CompletionResult]::new('--snapshot-backup-dir', '--snapshot-backup-dir', [CompletionResultType]::ParameterName, 'Extra local copy of every snapshot saved or restored [default: none]')
+            [CompletionResult]::new('--snapshot_backup_dir', '--snapshot_backup_dir', [CompletionResultType]::ParameterName, 'Extra local copy of every snapshot saved or restored [default: none]')
+            [CompletionResult]::new('--max-total-finished-tasks', '--max-total-finished-tasks', [CompletionResultType]::ParameterName, 'Finished tasks kept in memory (not active yet) [default: 10000]')
+            [CompletionResult]::new('--max_total_finished_tasks', '--max_total_finished_tasks', [CompletionResultType]::ParameterName, 'Finished tasks kept in memory (not active yet) [default: 10000]')
+            [CompletionResult]::new('--max-total-pending-tasks', '--max-total-pending-tasks', [CompletionResultType]::ParameterName, 'Queued tasks allowed (not active yet) [default: 10000]')
+            [CompletionResult]::new('--max_total_pending_tasks', '--max_total_pending_tasks', [CompletionResultType]::ParameterName, 'Queued tasks allowed (not active yet) [default: 10000]')
+            [CompletionResult]::new('--max-total-processing-tasks', '--max-total-processing-tasks', [CompletionResultType]::ParameterName, 'Tasks processed at once (not active yet) [default: 10000]')
+            [CompletionResult]::new('--max_total_processing_tasks', '--max_total_processing_tasks', [CompletionResultType]::ParameterName, 'Tasks processed at once (not active yet) [default: 10000]')
+            [CompletionResult]::new('--pending-task-timeout-sec', '--pending-task-timeout-sec', [CompletionResultType]::ParameterName, 'A queued task fails after this; 0 never; plain numbers are seconds [default: 300]')
+            [CompletionResult]::new('--pending_task_timeout_sec', '--pending_task_timeout_sec', [CompletionResultType]::ParameterName, 'A queued task fails after this; 0 never; plain numbers are seconds [default: 300]')
+            [CompletionResult]::new('--processing-task-timeout-sec', '--processing-task-timeout-sec', [CompletionResultType]::ParameterName, 'A running task fails after this without progress; 0 never; plain numbers are seconds [default: 300]')
+            [CompletionResult]::new('--processing_task_timeout_sec', '--processing_task_timeout_sec', [CompletionResultType]::ParameterName, 'A running task fails after this without progress; 0 never; plain numbers are seconds [default: 300]')
+            [CompletionResult]::new('--max-retry-attempts', '--max-retry-attempts', [CompletionResultType]::ParameterName, 'Retries of a failed task (not active yet) [default: 10]')
+            [CompletionResult]::new('--max_retry_attempts', '--max_retry_attempts', [CompletionResultType]::ParameterName, 'Retries of a failed task (not active yet) [default: 10]')
+            [CompletionResult]::new('--enable-offload', '--enable-offload', [CompletionResultType]::ParameterName, 'Persist completed objects to the nodes'' SSDs (not active yet) [default: false]')
+            [CompletionResult]::new('--enable_offload', '--enable_offload', [CompletionResultType]::ParameterName, 'Persist completed objects to the nodes'' SSDs (not active yet) [default: false]')
+            [CompletionResult]::new('--offload-on-evict', '--offload-on-evict', [CompletionResultType]::ParameterName, 'Offload only when eviction picks an object, not at put time; needs --enable-offload [default: false]')
+            [CompletionResult]::new('--offload_on_evict', '--offload_on_evict', [CompletionResultType]::ParameterName, 'Offload only when eviction picks an object, not at put time; needs --enable-offload [default: false]')
+            [CompletionResult]::new('--offload-force-evict', '--offload-force-evict', [CompletionResultType]::ParameterName, 'Past the per-cycle offload cap, evict without offloading [default: false]')
+            [CompletionResult]::new('--offload_force_evict', '--offload_force_evict', [CompletionResultType]::ParameterName, 'Past the per-cycle offload cap, evict without offloading [default: false]')
+            [CompletionResult]::new('--promotion-on-hit', '--promotion-on-hit', [CompletionResultType]::ParameterName, 'Promote SSD-only objects back to memory after repeated reads; needs --enable-offload [default: false]')
+            [CompletionResult]::new('--promotion_on_hit', '--promotion_on_hit', [CompletionResultType]::ParameterName, 'Promote SSD-only objects back to memory after repeated reads; needs --enable-offload [default: false]')
+            [CompletionResult]::new('--promotion-admission-threshold', '--promotion-admission-threshold', [CompletionResultType]::ParameterName, 'Reads of an SSD-only object before it is promoted, 1 to 255 [default: 2]')
+            [CompletionResult]::new('--promotion_admission_threshold', '--promotion_admission_threshold', [CompletionResultType]::ParameterName, 'Reads of an SSD-only object before it is promoted, 1 to 255 [default: 2]')
+            [CompletionResult]::new('--promotion-queue-limit', '--promotion-queue-limit', [CompletionResultType]::ParameterName, 'Promotions in flight at most [default: 50000]')
+            [CompletionResult]::new('--promotion_queue_limit', '--promotion_queue_limit', [CompletionResultType]::ParameterName, 'Promotions in flight at most [default: 50000]')
+            [CompletionResult]::new('--promotion-max-per-heartbeat', '--promotion-max-per-heartbeat', [CompletionResultType]::ParameterName, 'Promotion tasks handed to a client per heartbeat [default: 1]')
+            [CompletionResult]::new('--promotion_max_per_heartbeat', '--promotion_max_per_heartbeat', [CompletionResultType]::ParameterName, 'Promotion tasks handed to a client per heartbeat [default: 1]')
+            [CompletionResult]::new('--offloading-queue-limit', '--offloading-queue-limit', [CompletionResultType]::ParameterName, 'Offload tasks queued per client, 1 to 100000000 [default: 50000]')
+            [CompletionResult]::new('--offloading_queue_limit', '--offloading_queue_limit', [CompletionResultType]::ParameterName, 'Offload tasks queued per client, 1 to 100000000 [default: 50000]')
+            [CompletionResult]::new('--offload-cap-ratio', '--offload-cap-ratio', [CompletionResultType]::ParameterName, 'Fraction of the offload queue one eviction cycle may fill, 0 to 1 [default: 0.5]')
+            [CompletionResult]::new('--offload_cap_ratio', '--offload_cap_ratio', [CompletionResultType]::ParameterName, 'Fraction of the offload queue one eviction cycle may fill, 0 to 1 [default: 0.5]')
+            [CompletionResult]::new('--quota-bytes', '--quota-bytes', [CompletionResultType]::ParameterName, 'Disk quota per client, like 100GiB; 0 means 90% of its SSD [default: 0]')
+            [CompletionResult]::new('--quota_bytes', '--quota_bytes', [CompletionResultType]::ParameterName, 'Disk quota per client, like 100GiB; 0 means 90% of its SSD [default: 0]')
+            [CompletionResult]::new('--enable-disk-eviction', '--enable-disk-eviction', [CompletionResultType]::ParameterName, 'Let clients evict SSD objects to stay within quota [default: true]')
+            [CompletionResult]::new('--enable_disk_eviction', '--enable_disk_eviction', [CompletionResultType]::ParameterName, 'Let clients evict SSD objects to stay within quota [default: true]')
+            [CompletionResult]::new('--root-fs-dir', '--root-fs-dir', [CompletionResultType]::ParameterName, 'Shared-filesystem (DFS) directory for disk replicas (not active yet) [default: none]')
+            [CompletionResult]::new('--root_fs_dir', '--root_fs_dir', [CompletionResultType]::ParameterName, 'Shared-filesystem (DFS) directory for disk replicas (not active yet) [default: none]')
+            [CompletionResult]::new('--global-file-segment-size', '--global-file-segment-size', [CompletionResultType]::ParameterName, 'Capacity declared for the shared-filesystem tier, like 10TiB [default: unlimited]')
+            [CompletionResult]::new('--global_file_segment_size', '--global_file_segment_size', [CompletionResultType]::ParameterName, 'Capacity declared for the shared-filesystem tier, like 10TiB [default: unlimited]')
+            [CompletionResult]::new('--enable-cxl', '--enable-cxl', [CompletionResultType]::ParameterName, 'Allocate from CXL-attached memory (not active yet) [default: false]')
+            [CompletionResult]::new('--enable_cxl', '--enable_cxl', [CompletionResultType]::ParameterName, 'Allocate from CXL-attached memory (not active yet) [default: false]')
+            [CompletionResult]::new('--cxl-path', '--cxl-path', [CompletionResultType]::ParameterName, 'DAX device of the CXL memory [default: /dev/dax0.0]')
+            [CompletionResult]::new('--cxl_path', '--cxl_path', [CompletionResultType]::ParameterName, 'DAX device of the CXL memory [default: /dev/dax0.0]')
+            [CompletionResult]::new('--cxl-size', '--cxl-size', [CompletionResultType]::ParameterName, 'Size of the CXL memory, like 16GiB or plain bytes [default: 8589934592 (8GiB)]')
+            [CompletionResult]::new('--cxl_size', '--cxl_size', [CompletionResultType]::ParameterName, 'Size of the CXL memory, like 16GiB or plain bytes [default: 8589934592 (8GiB)]')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;completions' {
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;help' {
+            [CompletionResult]::new('master', 'master', [CompletionResultType]::ParameterValue, 'Run the master: the service that decides where every object lives (also `mooncake_master`)')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL on stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mooncake;help;master' {
+            break
+        }
+        'mooncake;help;completions' {
+            break
+        }
+        'mooncake;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,139 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_mooncake_global_optspecs
+    string join \n log-level= output= h/help V/version
+end
+
+function __fish_mooncake_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_mooncake_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_mooncake_using_subcommand
+    set -l cmd (__fish_mooncake_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c mooncake -n "__fish_mooncake_needs_command" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_needs_command" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_needs_command" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l config -l config_path -l config-path -d 'YAML (.yaml, .yml) or JSON (.json) config file; its keys are the underscore flag names' -r -F
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l rpc-port -l rpc_port -d 'gRPC listen port; 0 picks a free port [default: 50051]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l port -d 'Deprecated spelling of --rpc-port, used when --rpc-port is not given [default: 50051]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l rpc-address -l rpc_address -d 'Address the gRPC server binds and advertises (with HA it must be reachable) [default: 0.0.0.0]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l rpc-interface -l rpc_interface -d 'Network interface whose IPv4 address replaces --rpc-address, resolved at start-up [default: none]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l rpc-thread-num -l rpc_thread_num -d 'gRPC worker threads; 0 uses one per core, capped by --max-threads when given [default: 0]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l max-threads -l max_threads -d 'Deprecated cap on worker threads when --rpc-thread-num is 0 [default: number of cores]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l rpc-conn-timeout-seconds -l rpc_conn_timeout_seconds -d 'Close RPC connections idle this long; 0 keeps them open [default: 0]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l rpc-enable-tcp-no-delay -l rpc_enable_tcp_no_delay -d 'Set TCP_NODELAY on RPC connections [default: true]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-metric-reporting -l enable_metric_reporting -d 'Log a metrics summary every 10 seconds [default: true]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l metrics-port -l metrics_port -d 'Port of the admin HTTP server (/metrics, /health, /query_key, ...) [default: 9003]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l metrics-host -l metrics_host -d 'Address the admin HTTP server binds ("::" for IPv6) [default: 0.0.0.0]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-http-metadata-server -l enable_http_metadata_server -d 'Run the transfer-engine metadata server inside the master [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l http-metadata-server-host -l http_metadata_server_host -d 'Address the metadata server binds [default: 0.0.0.0]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l http-metadata-server-port -l http_metadata_server_port -d 'Port of the metadata server [default: 8080]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-metadata-cleanup-on-timeout -l enable_metadata_cleanup_on_timeout -d 'Delete a client\'s mooncake/ram and mooncake/rpc_meta keys when it times out [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l memory-allocator -l memory_allocator -d 'Allocator inside each segment: offset (cachelib is not supported) [default: offset]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l allocation-strategy -l allocation_strategy -d 'Placement of new replicas: random, free_ratio_first, local_first or cxl [default: random]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l put-start-discard-timeout-sec -l put_start_discard_timeout_sec -d 'An unfinished put may be superseded after this; plain numbers are seconds [default: 30]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l put-start-release-timeout-sec -l put_start_release_timeout_sec -d 'The space of an unfinished put is released after this; must exceed the discard timeout [default: 600]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l default-kv-lease-ttl -l default_kv_lease_ttl -d 'Read lease granted by every get; plain numbers are milliseconds, or 2s, 500ms [default: 10000]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l default-kv-soft-pin-ttl -l default_kv_soft_pin_ttl -d 'Soft-pin TTL when a put pins without a TTL; plain numbers are milliseconds [default: 1800000 (30m)]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l max-kv-soft-pin-ttl -l max_kv_soft_pin_ttl -d 'Longest soft-pin TTL a put may ask for; plain numbers are milliseconds [default: 86400000 (24h)]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l allow-evict-soft-pinned-objects -l allow_evict_soft_pinned_objects -d 'Let eviction take soft-pinned objects once nothing else is left [default: true]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l eviction-ratio -l eviction_ratio -d 'Fraction of evictable objects freed per eviction pass, 0 to 1 [default: 0.05]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l eviction-high-watermark-ratio -l eviction_high_watermark_ratio -d 'Memory usage fraction above which eviction runs, 0 to 1 [default: 0.9]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l client-ttl -l client_ttl -l client_live_ttl_sec -d 'A client silent this long loses its segments; plain numbers are seconds; file key client_live_ttl_sec [default: 10]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-ha -l enable_ha -d 'Run as one of several masters with leader election (not active yet) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l ha-backend-type -l ha_backend_type -d 'Leader-election backend: etcd or redis [default: etcd]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l ha-backend-connstring -l ha_backend_connstring -d 'Backend address: etcd endpoints "h1:2379;h2:2379" or redis://host:port [default: none]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l etcd-endpoints -l etcd_endpoints -d 'etcd endpoints separated by ";", used when --ha-backend-connstring is empty [default: none]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l cluster-id -l cluster_id -d 'Namespace of HA, oplog and snapshot data: letters, digits, _ . -, at most 128 [default: mooncake_cluster]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-oplog -l enable_oplog -d 'Replicate metadata changes to standbys through an etcd operation log; needs --enable-ha with etcd (not active yet) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-snapshot -l enable_snapshot -d 'Write periodic metadata snapshots (not active yet) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-snapshot-restore -l enable_snapshot_restore -d 'Restore metadata from the newest snapshot at start-up (not active yet) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l snapshot-interval-seconds -l snapshot_interval_seconds -d 'Time between snapshots; plain numbers are seconds [default: 600]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l snapshot-child-timeout-seconds -l snapshot_child_timeout_seconds -d 'Time limit for writing one snapshot; plain numbers are seconds [default: 300]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l snapshot-retention-count -l snapshot_retention_count -d 'Number of recent snapshots kept, at least 1 [default: 2]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l snapshot-object-store-type -l snapshot_object_store_type -d 'Where snapshots go: local or s3; required when snapshots or restore are on [default: none]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l snapshot-local-path -l snapshot_local_path -d 'Directory of local snapshots; required for the local store [default: none]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l snapshot-catalog-store-type -l snapshot_catalog_store_type -d 'Snapshot catalog: embedded or redis [default: embedded]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l snapshot-catalog-store-connstring -l snapshot_catalog_store_connstring -d 'Catalog address (redis://host:port); required for the redis catalog [default: none]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l snapshot-backup-dir -l snapshot_backup_dir -d 'Extra local copy of every snapshot saved or restored [default: none]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l max-total-finished-tasks -l max_total_finished_tasks -d 'Finished tasks kept in memory (not active yet) [default: 10000]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l max-total-pending-tasks -l max_total_pending_tasks -d 'Queued tasks allowed (not active yet) [default: 10000]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l max-total-processing-tasks -l max_total_processing_tasks -d 'Tasks processed at once (not active yet) [default: 10000]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l pending-task-timeout-sec -l pending_task_timeout_sec -d 'A queued task fails after this; 0 never; plain numbers are seconds [default: 300]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l processing-task-timeout-sec -l processing_task_timeout_sec -d 'A running task fails after this without progress; 0 never; plain numbers are seconds [default: 300]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l max-retry-attempts -l max_retry_attempts -d 'Retries of a failed task (not active yet) [default: 10]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-offload -l enable_offload -d 'Persist completed objects to the nodes\' SSDs (not active yet) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l offload-on-evict -l offload_on_evict -d 'Offload only when eviction picks an object, not at put time; needs --enable-offload [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l offload-force-evict -l offload_force_evict -d 'Past the per-cycle offload cap, evict without offloading [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l promotion-on-hit -l promotion_on_hit -d 'Promote SSD-only objects back to memory after repeated reads; needs --enable-offload [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l promotion-admission-threshold -l promotion_admission_threshold -d 'Reads of an SSD-only object before it is promoted, 1 to 255 [default: 2]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l promotion-queue-limit -l promotion_queue_limit -d 'Promotions in flight at most [default: 50000]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l promotion-max-per-heartbeat -l promotion_max_per_heartbeat -d 'Promotion tasks handed to a client per heartbeat [default: 1]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l offloading-queue-limit -l offloading_queue_limit -d 'Offload tasks queued per client, 1 to 100000000 [default: 50000]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l offload-cap-ratio -l offload_cap_ratio -d 'Fraction of the offload queue one eviction cycle may fill, 0 to 1 [default: 0.5]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l quota-bytes -l quota_bytes -d 'Disk quota per client, like 100GiB; 0 means 90% of its SSD [default: 0]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-disk-eviction -l enable_disk_eviction -d 'Let clients evict SSD objects to stay within quota [default: true]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l root-fs-dir -l root_fs_dir -d 'Shared-filesystem (DFS) directory for disk replicas (not active yet) [default: none]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l global-file-segment-size -l global_file_segment_size -d 'Capacity declared for the shared-filesystem tier, like 10TiB [default: unlimited]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-cxl -l enable_cxl -d 'Allocate from CXL-attached memory (not active yet) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l cxl-path -l cxl_path -d 'DAX device of the CXL memory [default: /dev/dax0.0]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l cxl-size -l cxl_size -d 'Size of the CXL memory, like 16GiB or plain bytes [default: 8589934592 (8GiB)]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions help" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions help" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
