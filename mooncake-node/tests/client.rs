@@ -29,19 +29,10 @@ async fn client(master: &TestMaster, segment: u64, shm: bool) -> Client {
 
 /// The segment names holding `key`'s replicas, as the master reports them.
 async fn replica_segments(master: &TestMaster, key: &str) -> Vec<String> {
-    let reply = master
-        .client()
+    replica_buffers(master, key)
         .await
-        .query_keys(QueryKeysRequest {
-            keys: vec![key.to_string()],
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    reply.keys[0]
-        .replicas
-        .iter()
-        .map(|r| r.segment_name.clone())
+        .into_iter()
+        .map(|(name, _)| name)
         .collect()
 }
 
@@ -334,5 +325,61 @@ async fn the_heartbeat_remounts_after_a_master_restart() {
     );
     assert_eq!(a.get("after-restart").await.unwrap(), b"value");
     a.close().await.unwrap();
+    master.stop().await;
+}
+
+/// The replica buffers of `key` as (segment name, address).
+async fn replica_buffers(master: &TestMaster, key: &str) -> Vec<(String, u64)> {
+    let reply = master
+        .client()
+        .await
+        .query_keys(QueryKeysRequest {
+            keys: vec![key.to_string()],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    reply.keys[0]
+        .replicas
+        .iter()
+        .map(|r| (r.segment_name.clone(), r.buffer.as_ref().unwrap().buffer_address))
+        .collect()
+}
+
+/// Flips the first byte at `addr` — a segment of a client in this process.
+fn corrupt(addr: u64) {
+    // SAFETY: `addr` is inside a live segment mapped in this process, and nothing else touches the
+    // byte while the test runs.
+    unsafe { *(addr as *mut u8) ^= 0xff };
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrupted_bytes_fail_the_checksum_and_another_replica_is_used() {
+    let master = TestMaster::start(|_| {}).await;
+    let a = client(&master, 16 * MIB as u64, true).await;
+    let b = client(&master, 16 * MIB as u64, true).await;
+    let value = pattern(2, 10_000);
+
+    a.put_with(
+        "one",
+        &value,
+        &ReplicateConfig::default().preferred_segment(a.segment_name()),
+    )
+    .await
+    .unwrap();
+    corrupt(replica_buffers(&master, "one").await[0].1);
+    let err = b.get("one").await.unwrap_err();
+    assert_eq!(err.code_value(), -801, "{err}");
+
+    // Two replicas, the reader's own one corrupted: it is tried first, fails, and B's is used.
+    a.put_with("two", &value, &ReplicateConfig::replicas(2))
+        .await
+        .unwrap();
+    let buffers = replica_buffers(&master, "two").await;
+    let own = buffers.iter().find(|(name, _)| name == a.segment_name()).unwrap();
+    corrupt(own.1);
+    assert!(a.get("two").await.unwrap() == value);
+    a.close().await.unwrap();
+    b.close().await.unwrap();
     master.stop().await;
 }
