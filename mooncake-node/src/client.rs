@@ -3,9 +3,10 @@
 //! below move bytes straight between callers' slices and replicas' memory.
 //!
 //! Threading: transfers are blocking calls into the engine and run on the calling task's thread
-//! through [`tokio::task::block_in_place`] — no hand-off to another thread, which measured faster
-//! for small objects than `spawn_blocking` (and lets transfers borrow the caller's slices, the
-//! zero-copy path). That needs Tokio's **multi-thread runtime**; on a current-thread runtime the
+//! through [`tokio::task::block_in_place`] — no hand-off to another thread. On the 2-vCPU dev VM a
+//! 4 KiB read measured p50 28 µs (tcp) / 0.5 µs (shm) that way against 86 µs / 15 µs through
+//! `spawn_blocking` (`examples/put_get_latency.rs`), and it lets transfers borrow the caller's
+//! slices, the zero-copy path. That needs Tokio's **multi-thread runtime**; on a current-thread runtime the
 //! transfer simply runs inline, blocking that runtime while it lasts.
 //!
 //! Checksums: with [`ClientConfig::checksum`] (default on) a put stores the CRC-32 of the value at

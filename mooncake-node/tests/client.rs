@@ -383,3 +383,30 @@ async fn corrupted_bytes_fail_the_checksum_and_another_replica_is_used() {
     b.close().await.unwrap();
     master.stop().await;
 }
+
+/// A read that outlives the lease the master granted is reported as LEASE_EXPIRED (-707): the
+/// object may have been evicted or removed under it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_outliving_its_lease_is_lease_expired() {
+    let master = TestMaster::start(|config| {
+        config.service.default_kv_lease_ttl = std::time::Duration::from_millis(1);
+    })
+    .await;
+    let a = client(&master, 32 * MIB as u64, false).await;
+    let b = client(&master, 32 * MIB as u64, false).await;
+    let value = pattern(4, 16 * MIB);
+    a.put_with(
+        "slow",
+        &value,
+        &ReplicateConfig::default().preferred_segment(b.segment_name()),
+    )
+    .await
+    .unwrap();
+    // 16 MiB over loopback TCP takes well over a millisecond.
+    let err = a.get("slow").await.unwrap_err();
+    assert!(matches!(err, ClientError::LeaseExpired { .. }), "{err}");
+    assert_eq!(err.code_value(), -707);
+    a.close().await.unwrap();
+    b.close().await.unwrap();
+    master.stop().await;
+}
