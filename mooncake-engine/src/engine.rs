@@ -251,6 +251,11 @@ impl TransferEngine {
     pub async fn unregister_segment(&self, addr: u64) -> Result<Option<Arc<Segment>>, EngineError> {
         let registration = self.registrations.lock().remove(&addr);
         let segment = registration.map(Registration::unregister);
+        // Our own segment may be mapped a second time by the shm transport (same-process peers);
+        // drop that mapping so the memory is released with the segment.
+        if let (Some(shm), Some(name)) = (&self.shm, segment.as_ref().and_then(|s| s.shm_name())) {
+            shm.forget(name);
+        }
         self.republish().await?;
         Ok(segment)
     }

@@ -142,6 +142,14 @@ impl ShmTransport {
                 }
             }
         }
+        // Descriptors come from an unauthenticated metadata service: map only files that can be a
+        // peer's segment, never an arbitrary path a descriptor names.
+        if !is_mappable_path(path) {
+            return Err(map_err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "not a segment file (/dev/shm/mooncake-* or /proc/<pid>/fd/<n>)",
+            )));
+        }
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -267,6 +275,16 @@ impl Hasher for Fnv1a {
     }
 }
 
+/// Segment files (`/dev/shm/mooncake-*`) and memfd links (`/proc/<pid>/fd/<n>`, for HugeTLB segments).
+fn is_mappable_path(path: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let memfd = path
+        .strip_prefix("/proc/")
+        .and_then(|rest| rest.split_once("/fd/"))
+        .is_some_and(|(pid, fd)| digits(pid) && digits(fd));
+    memfd || is_unique_segment_path(path)
+}
+
 fn is_unique_segment_path(path: &str) -> bool {
     path.strip_prefix(SHM_DIR)
         .and_then(|rest| rest.strip_prefix('/'))
@@ -308,5 +326,8 @@ mod tests {
         assert!(!is_unique_segment_path("/dev/shm/other"));
         assert!(!is_unique_segment_path("/dev/shm/mooncake-1/../x"));
         assert!(!is_unique_segment_path("/proc/12/fd/5"));
+        assert!(is_mappable_path("/proc/12/fd/5") && is_mappable_path("/dev/shm/mooncake-1-ab"));
+        assert!(!is_mappable_path("/etc/passwd") && !is_mappable_path("/proc/12/fd/../../x"));
+        assert!(!is_mappable_path("/dev/shm/mooncake-1/../../etc/passwd"));
     }
 }

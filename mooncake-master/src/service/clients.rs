@@ -71,6 +71,13 @@ impl ClientRegistry {
         silent
     }
 
+    /// Makes the next ping of `client` answer NEED_REMOUNT.
+    fn require_remount(&self, client: ClientId) {
+        if let Some(entry) = self.clients.lock().get_mut(&client) {
+            entry.mounted = false;
+        }
+    }
+
     /// Treats every client as just seen (used after the master itself stalled).
     fn refresh_all(&self, now_ms: u64) {
         for entry in self.clients.lock().values_mut() {
@@ -112,6 +119,9 @@ impl MasterService {
             for (id, _) in &segments {
                 self.unmount_now(*id);
             }
+            // A ping during the unmounts above re-registered the client and may have had a remount
+            // succeed for segments not yet unmounted; those are gone now, so it must remount again.
+            self.clients.require_remount(client);
             let names: Vec<_> = segments.into_iter().map(|(_, name)| name).collect();
             tracing::warn!(%client, ttl_ms, segments = ?names, "client silent past client_ttl: its segments are unmounted");
             super::Counters::bump(&self.counters.expired_clients, 1);

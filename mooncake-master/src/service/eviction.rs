@@ -112,7 +112,13 @@ impl MasterService {
                 bytes = outcome.bytes,
                 "evicted least recently used objects"
             );
-        } else {
+            self.eviction_starved
+                .store(false, std::sync::atomic::Ordering::Relaxed);
+        } else if !self
+            .eviction_starved
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            // Once per episode: the worker retries every second while the pool stays full.
             tracing::warn!(
                 target_bytes = target as u64,
                 "eviction found nothing evictable (all leased, pinned or in progress)"

@@ -102,6 +102,10 @@ pub struct MasterService {
     strategy: Box<dyn PlacementStrategy>,
     discarded: Mutex<Vec<DiscardedRange>>,
     counters: Counters,
+    /// The last eviction pass found nothing to evict (its warning is logged once per episode).
+    eviction_starved: std::sync::atomic::AtomicBool,
+    /// Serialises evictions run on behalf of a failed allocation.
+    on_demand_eviction: Mutex<()>,
     /// Wakes the eviction worker early (usage crossed the watermark, or an allocation failed).
     eviction_wanted: Notify,
 }
@@ -118,6 +122,8 @@ impl MasterService {
             discarded: Mutex::new(Vec::new()),
             counters: Counters::default(),
             eviction_wanted: Notify::new(),
+            on_demand_eviction: Mutex::new(()),
+            eviction_starved: std::sync::atomic::AtomicBool::new(false),
         }
     }
 

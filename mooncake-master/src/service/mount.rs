@@ -72,7 +72,9 @@ impl MasterService {
             self.unmount_now(id);
             return Ok(());
         }
-        let deadline = self.now() + grace.as_millis() as u64;
+        let deadline = self
+            .now()
+            .saturating_add(u64::try_from(grace.as_millis()).unwrap_or(u64::MAX));
         if let Some(segment) = self.segments.begin_drain(id, deadline) {
             tracing::info!(segment = %segment.spec.name, grace_ms = grace.as_millis() as u64, "segment draining");
         }

@@ -70,10 +70,26 @@ impl MasterService {
                 // Make room once, then try again: a full pool should cost the caller a short eviction,
                 // not a failed put. Pointless (and harmful to draining segments' readers) when no
                 // segment accepts new replicas at all.
-                if self.segments.load().iter().any(|s| s.allocatable()) {
-                    self.evict(Some(len.saturating_mul(u64::from(config.replica_num.max(1)))));
-                }
-                let retried = self.allocate(client, len, config);
+                // Evicting for a value no segment could ever hold would empty the cache for nothing.
+                let fits_somewhere = self
+                    .segments
+                    .load()
+                    .iter()
+                    .any(|s| s.allocatable() && s.capacity() >= len);
+                let retried = if fits_somewhere {
+                    // One on-demand eviction at a time: a put that waited here may find room made by the
+                    // one before it, and must not evict another share of the cache on top.
+                    let _one_at_a_time = self.on_demand_eviction.lock();
+                    match self.allocate(client, len, config) {
+                        made_room if !made_room.is_empty() => made_room,
+                        _ => {
+                            self.evict(Some(len.saturating_mul(u64::from(config.replica_num.max(1)))));
+                            self.allocate(client, len, config)
+                        }
+                    }
+                } else {
+                    Vec::new()
+                };
                 if retried.is_empty() {
                     Counters::bump(&self.counters.alloc_failures, 1);
                     return Err(MasterError::NoAvailableHandle);
@@ -116,6 +132,15 @@ impl MasterService {
         };
         {
             let mut shard = self.index.lock(key);
+            // An unmount may have swept this shard between our allocation and now; its replicas would
+            // point into memory that left the pool. The shard lock orders us after such a sweep.
+            if allocated.iter().any(|(segment, _)| !segment.allocatable()) {
+                drop(shard);
+                for (segment, offset) in &allocated {
+                    segment.free(*offset, len);
+                }
+                return Err(MasterError::NoAvailableHandle);
+            }
             if shard.objects.contains_key(key) {
                 // Another put of the same key won the race while we allocated.
                 drop(shard);

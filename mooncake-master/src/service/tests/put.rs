@@ -393,3 +393,23 @@ fn batch_put_start_answers_per_key() {
             .all(|r| r.clone().unwrap_err().code() == ErrorCode::InvalidParams)
     );
 }
+
+/// Regression: a put larger than any segment used to trigger an eviction of everything evictable
+/// (the need exceeded what could ever be freed) and then fail anyway.
+#[tokio::test(start_paused = true)]
+async fn a_value_no_segment_can_hold_evicts_nothing() {
+    let (service, node, _) = service_with(config(), &[64 * 1024, 64 * 1024]);
+    for i in 0..8 {
+        put(&service, node, &format!("k{i}"), 8 * 1024, &one());
+    }
+    let before = used_total(&service);
+    assert_eq!(
+        code(service.put_start(node, "huge", 1 << 40, &one())),
+        ErrorCode::NoAvailableHandle
+    );
+    assert_eq!(used_total(&service), before);
+    assert!(
+        (0..8).all(|i| present(&service, &format!("k{i}"))),
+        "nothing may be evicted for it"
+    );
+}
