@@ -125,10 +125,30 @@ struct Inner {
     config: ClientConfig,
     master: MasterClient,
     engine: Arc<TransferEngine>,
-    /// The global segment (kept alive while mounted) and what the master knows of it.
-    segments: Mutex<Vec<(Arc<Segment>, pb::Segment)>>,
+    /// Every mounted segment (the global one, then any `mount_extra`/`mount_shm`), its memory kept
+    /// mapped while mounted, and what the master knows of it — the heartbeat remounts all of them.
+    segments: Mutex<Vec<(Memory, pb::Segment)>>,
     /// Caller buffers declared for zero-copy use: start address → length.
     buffers: Mutex<BTreeMap<u64, usize>>,
+}
+
+/// The memory behind a mounted segment.
+enum Memory {
+    /// Created by this client (the global segment, [`Client::mount_extra`]); registered through the
+    /// engine, so it is advertised in our descriptor (same-host peers may map it).
+    Segment(Arc<Segment>),
+    /// A named shm object mapped by [`Client::mount_shm`]. Registered in the engine's registry
+    /// directly: not listed in our descriptor, so peers reach it over TCP.
+    Shm(memmap2::MmapRaw),
+}
+
+/// A segment mounted by [`Client::mount_extra`] or [`Client::mount_shm`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MountedSegment {
+    /// The id the master knows it by (what [`Client::unmount`] takes).
+    pub id: String,
+    /// Bytes mounted (the request rounded up to the page size for `mount_extra`).
+    pub size: u64,
 }
 
 /// A connected store client. Dropping it stops the heartbeat; [`Client::close`] also unmounts its
@@ -476,6 +496,135 @@ impl Client {
             .collect())
     }
 
+    /// Contributes another `size` bytes (Mooncake's `mount`): a new segment registered with the
+    /// engine and mounted at the master; the heartbeat remounts it like the global one.
+    pub async fn mount_extra(&self, size: u64) -> Result<MountedSegment, ClientError> {
+        if size == 0 {
+            return Err(ClientError::InvalidArgument("segment size is 0"));
+        }
+        let segment = Arc::new(Segment::create(
+            SegmentOptions::new(size).prefault(self.inner.config.prefault),
+        )?);
+        self.inner.engine.register_segment(segment.clone()).await?;
+        let mounted = self.inner.describe(segment.addr(), segment.len() as u64);
+        self.finish_mount(Memory::Segment(segment), mounted).await
+    }
+
+    /// Maps `size` bytes at `offset` of the POSIX shm object `name` (`/dev/shm/<name>`, a leading
+    /// `/` accepted) and mounts them as a segment (Mooncake's `mount_shm`). The object must exist
+    /// and be at least `offset + size` bytes; it is not unlinked on unmount (the caller owns it).
+    pub async fn mount_shm(&self, name: &str, offset: u64, size: u64) -> Result<MountedSegment, ClientError> {
+        let name = name.strip_prefix('/').unwrap_or(name);
+        if name.is_empty() || name.contains('/') || name == "." || name == ".." {
+            return Err(ClientError::InvalidArgument(
+                "shm name must be one path component",
+            ));
+        }
+        if size == 0 {
+            return Err(ClientError::InvalidArgument("segment size is 0"));
+        }
+        let path = std::path::Path::new("/dev/shm").join(name);
+        let map = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .and_then(|file| {
+                let len = file.metadata()?.len();
+                if offset.checked_add(size).is_none_or(|end| end > len) {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!("{} holds {len} bytes, less than offset + size", path.display()),
+                    ));
+                }
+                let len = usize::try_from(size).map_err(std::io::Error::other)?;
+                memmap2::MmapOptions::new().offset(offset).len(len).map_raw(&file)
+            })
+            .map_err(|source| {
+                tracing::warn!(%source, path = %path.display(), "cannot map shm object");
+                ClientError::InvalidArgument(
+                    "cannot map the shm object (missing, too small or not accessible)",
+                )
+            })?;
+        let (addr, len) = (map.as_ptr() as u64, map.len() as u64);
+        let region = mooncake_engine::memory::RegisteredRegion {
+            addr,
+            length: len,
+            shm_name: None,
+        };
+        // SAFETY: `map` is our own read-write mapping; it stays mapped inside `Memory::Shm` until
+        // `Inner::release`, which unregisters the region before dropping the mapping.
+        unsafe { self.inner.engine.registry().register(region) }
+            .map_err(|_| ClientError::InvalidArgument("shm mapping overlaps a registered buffer"))?;
+        let mounted = self.inner.describe(addr, len);
+        self.finish_mount(Memory::Shm(map), mounted).await
+    }
+
+    async fn finish_mount(
+        &self,
+        memory: Memory,
+        mounted: pb::Segment,
+    ) -> Result<MountedSegment, ClientError> {
+        if let Err(error) = self.inner.master.mount_segment(mounted.clone()).await {
+            self.inner.release(memory).await;
+            return Err(error);
+        }
+        tracing::info!(segment = %mounted.name, id = %mounted.id, size = mounted.size, "extra segment mounted");
+        let result = MountedSegment {
+            id: mounted.id.clone(),
+            size: mounted.size,
+        };
+        self.inner.segments.lock().push((memory, mounted));
+        Ok(result)
+    }
+
+    /// The ids of every segment this client has mounted, the global one first.
+    pub fn segment_ids(&self) -> Vec<String> {
+        self.inner
+            .segments
+            .lock()
+            .iter()
+            .map(|(_, s)| s.id.clone())
+            .collect()
+    }
+
+    /// Unmounts one of our segments. With a zero `grace` its objects disappear at once; otherwise
+    /// the master keeps them readable (no new allocations) for `grace`, and the memory stays mapped
+    /// until then. Unknown ids are `SEGMENT_NOT_FOUND`.
+    pub async fn unmount(&self, segment_id: &str, grace: Duration) -> Result<(), ClientError> {
+        let entry = {
+            let mut segments = self.inner.segments.lock();
+            let at = segments.iter().position(|(_, s)| s.id == segment_id);
+            at.map(|i| segments.remove(i))
+        };
+        let Some((memory, mounted)) = entry else {
+            return Err(ClientError::Master {
+                code: mooncake_proto::ErrorCode::SegmentNotFound,
+                op: "UnmountSegment",
+            });
+        };
+        if let Err(error) = self.inner.unmount_with_grace(segment_id, grace).await {
+            // Still mounted as far as we know: keep it (and keep remounting it).
+            self.inner.segments.lock().push((memory, mounted));
+            return Err(error);
+        }
+        tracing::info!(
+            id = segment_id,
+            grace_ms = grace.as_millis() as u64,
+            "segment unmounted"
+        );
+        if grace.is_zero() {
+            self.inner.release(memory).await;
+        } else {
+            // Readers may still be sent here until the grace period ends.
+            let inner = self.inner.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(grace).await;
+                inner.release(memory).await;
+            });
+        }
+        Ok(())
+    }
+
     /// Stops the heartbeat, unmounts the segment (its objects disappear at once) and stops the engine.
     pub async fn close(mut self) -> Result<(), ClientError> {
         self.cancel.cancel();
@@ -518,8 +667,63 @@ impl Inner {
         };
         self.master.mount_segment(mounted.clone()).await?;
         tracing::info!(segment = %mounted.name, size, "segment mounted");
-        self.segments.lock().push((segment, mounted));
+        self.segments.lock().push((Memory::Segment(segment), mounted));
         Ok(())
+    }
+
+    /// What the master is told about a region of ours at `base`.
+    fn describe(&self, base: u64, size: u64) -> pb::Segment {
+        let name = self.engine.name().to_string();
+        pb::Segment {
+            id: Uuid::new_v4().to_string(),
+            name: name.clone(),
+            base,
+            size,
+            te_endpoint: name,
+            protocol: self.config.protocol.clone(),
+            host_id: host_id().to_string(),
+            cxl: false,
+        }
+    }
+
+    /// Withdraws `memory` from the engine (peers can no longer touch it) and unmaps it.
+    async fn release(&self, memory: Memory) {
+        match memory {
+            Memory::Segment(segment) => {
+                if let Err(error) = self.engine.unregister_segment(segment.addr()).await {
+                    tracing::warn!(%error, "re-publishing the descriptor after an unmount failed");
+                }
+            }
+            Memory::Shm(map) => {
+                self.engine.registry().unregister(map.as_ptr() as u64);
+                drop(map);
+            }
+        }
+    }
+
+    /// UnmountSegment with a grace period. `MasterClient::unmount_segment` always sends 0, so this
+    /// one RPC goes over its own connection.
+    async fn unmount_with_grace(&self, segment_id: &str, grace: Duration) -> Result<(), ClientError> {
+        if grace.is_zero() {
+            return self.master.unmount_segment(segment_id).await;
+        }
+        let uri = self.config.master_uri();
+        let mut rpc = pb::master_service_client::MasterServiceClient::connect(uri.clone())
+            .await
+            .map_err(|source| ClientError::Unreachable { addr: uri, source })?;
+        let reply = rpc
+            .unmount_segment(pb::UnmountSegmentRequest {
+                client_id: self.master.client_id().to_string(),
+                segment_id: segment_id.to_string(),
+                grace_period_ms: u64::try_from(grace.as_millis()).unwrap_or(u64::MAX),
+            })
+            .await
+            .map_err(|status| ClientError::Rpc {
+                op: "UnmountSegment",
+                status: Box::new(status),
+            })?
+            .into_inner();
+        ClientError::check(reply.code, "UnmountSegment", "")
     }
 
     async fn remount(&self) -> Result<(), ClientError> {

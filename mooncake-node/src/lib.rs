@@ -6,6 +6,9 @@
 //! - [`error`]: [`ClientError`], each variant with Mooncake's numeric [`ErrorCode`].
 //! - [`master`]: the typed wrapper over the master's gRPC API (one place turning codes into errors).
 //! - [`client`]: the operations.
+//! - [`node`]: [`Node`], the long-running node process (`mooncake node join`): join with retries,
+//!   heartbeat/remount, optional REST service, ordered shutdown.
+//! - [`rest`]: the REST store service (`/api/mount`, `/api/unmount`, …, and `/api/objects/{key}`).
 //!
 //! Bytes never pass through the master: a put asks it where to write (PutStart), writes every replica
 //! through the transfer engine straight from the caller's slice, then commits (PutEnd) — or revokes
@@ -15,8 +18,11 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod master;
+pub mod node;
+pub mod rest;
 
-pub use client::{Client, ReplicateConfig};
+pub use client::{Client, MountedSegment, ReplicateConfig};
 pub use config::ClientConfig;
 pub use error::ClientError;
 pub use mooncake_proto::ErrorCode;
+pub use node::{Node, NodeConfig, NodeError, NodeHandle};

@@ -1,0 +1,77 @@
+//! The REST store service a node serves with `--rest-port` (Mooncake's `mooncake_store_service`).
+//!
+//! Segment endpoints (request and response JSON exactly as Mooncake's; see [`mount`]):
+//! - `POST /api/mount` `{"size": N, "protocol"?: "tcp", "location"?: ""}` →
+//!   `{"status": "success", "segment_ids": [..], "allocated_size": N}`
+//! - `POST /api/unmount` `{"segment_ids": [..] | "id", "grace_period_seconds"?: 0}` →
+//!   `{"status": "success"}`
+//! - `POST /api/mount_shm` `{"name", "size", "offset"?: 0, "protocol"?, "location"?}` →
+//!   `{"status": "success", "segment_ids": [..]}` (maps `/dev/shm/<name>`)
+//! - `POST /api/unmount_shm`: as `/api/unmount`.
+//!
+//! Data endpoints (ours; keys are one path segment, percent-encoded as needed; see [`data`]):
+//! - `PUT /api/objects/{key}[?replica_num=N&soft_pin=true]` with the raw value as body → 201
+//!   `{"status": "success"}`; 409 if the key exists.
+//! - `GET /api/objects/{key}` → 200 `application/octet-stream` raw bytes; 404 if missing.
+//! - `DELETE /api/objects/{key}[?force=true]` → `{"status": "success"}`; 404 if missing.
+//! - `GET /api/objects/{key}/exists` → `{"exists": bool}`.
+//!
+//! Every failure is `{"error": "...", "code": <Mooncake code>}` with a 4xx/5xx status
+//! ([`error::ApiError`]): bad JSON or missing fields 400, unknown segment or key 404, existing key
+//! 409, master unreachable 503.
+
+pub mod data;
+pub mod error;
+pub mod mount;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::client::Client;
+
+/// Largest value a `PUT /api/objects/{key}` accepts (axum's default is 2 MiB).
+pub const MAX_VALUE_BYTES: usize = 1 << 30;
+
+/// What every handler reaches: the node's client.
+#[derive(Clone, Debug)]
+pub struct RestState {
+    client: Arc<Client>,
+}
+
+impl RestState {
+    pub fn new(client: Arc<Client>) -> Self {
+        Self { client }
+    }
+}
+
+/// The routes above, over `state`.
+pub fn router(state: RestState) -> Router {
+    Router::new()
+        .route("/api/mount", post(mount::mount))
+        .route("/api/unmount", post(mount::unmount))
+        .route("/api/mount_shm", post(mount::mount_shm))
+        .route("/api/unmount_shm", post(mount::unmount))
+        .route(
+            "/api/objects/{key}",
+            get(data::get).put(data::put).delete(data::remove),
+        )
+        .route("/api/objects/{key}/exists", get(data::exists))
+        .layer(DefaultBodyLimit::max(MAX_VALUE_BYTES))
+        .with_state(state)
+}
+
+/// Serves the REST service on `listener` until `cancel`, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: RestState,
+    cancel: CancellationToken,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(cancel.cancelled_owned())
+        .await
+}
