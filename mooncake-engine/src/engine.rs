@@ -250,7 +250,13 @@ impl TransferEngine {
     /// re-publishes our descriptor. Returns the segment, or `None` if nothing was registered there.
     pub async fn unregister_segment(&self, addr: u64) -> Result<Option<Arc<Segment>>, EngineError> {
         let registration = self.registrations.lock().remove(&addr);
-        let segment = registration.map(Registration::unregister);
+        // Unregistering waits for peer transfers in flight on the segment: not on an async worker.
+        let segment = match registration {
+            Some(registration) => tokio::task::spawn_blocking(move || registration.unregister())
+                .await
+                .ok(),
+            None => None,
+        };
         // Our own segment may be mapped a second time by the shm transport (same-process peers);
         // drop that mapping so the memory is released with the segment.
         if let (Some(shm), Some(name)) = (&self.shm, segment.as_ref().and_then(|s| s.shm_name())) {

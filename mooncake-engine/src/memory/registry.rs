@@ -1,14 +1,16 @@
 //! The registry of local memory that peers may read and write.
 //!
 //! Design note: peers address our memory by absolute virtual address (Mooncake's convention). Every
-//! access is checked to lie entirely inside one registered region before a single byte moves, and the
-//! check and the access happen under the registry's read lock, so a region cannot be unregistered
-//! (and unmapped by its owner) while a transfer touches it. Unregistering takes the write lock and so
-//! waits for transfers in flight.
+//! access is checked to lie entirely inside one registered region before a single byte moves, and
+//! counts as in flight on that region until it ends, so a region cannot be unregistered (and unmapped
+//! by its owner) while a transfer touches it. The registry's lock is held only for the lookup, never
+//! across I/O: unregistering removes the region at once (no new access can find it) and then waits for
+//! that region's transfers alone; a stalled peer on one region never holds up another.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use parking_lot::{RwLock, RwLockReadGuard};
+use parking_lot::{Condvar, Mutex, RwLock};
 
 /// A registered region.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,18 +32,37 @@ pub enum AccessError {
     Overlaps { addr: u64, len: u64 },
 }
 
+/// A registered region and the accesses in flight on it.
+#[derive(Debug)]
+struct Entry {
+    region: RegisteredRegion,
+    in_flight: Mutex<usize>,
+    idle: Condvar,
+}
+
 /// Registered regions by start address.
 #[derive(Debug, Default)]
 pub struct MemoryRegistry {
-    regions: RwLock<BTreeMap<u64, RegisteredRegion>>,
+    regions: RwLock<BTreeMap<u64, Arc<Entry>>>,
 }
 
-/// A checked, locked view of `len` bytes at `addr`: the region stays registered while it lives.
+/// A checked view of `len` bytes at `addr`: the region stays registered while it lives.
 #[derive(Debug)]
 pub struct Access<'a> {
-    _guard: RwLockReadGuard<'a, BTreeMap<u64, RegisteredRegion>>,
+    entry: Arc<Entry>,
     ptr: *mut u8,
     len: usize,
+    _registry: std::marker::PhantomData<&'a MemoryRegistry>,
+}
+
+impl Drop for Access<'_> {
+    fn drop(&mut self) {
+        let mut in_flight = self.entry.in_flight.lock();
+        *in_flight -= 1;
+        if *in_flight == 0 {
+            self.entry.idle.notify_all();
+        }
+    }
 }
 
 impl Access<'_> {
@@ -78,24 +99,35 @@ impl MemoryRegistry {
             })?;
         let mut regions = self.regions.write();
         let before = regions.range(..end).next_back();
-        if before.is_some_and(|(&start, r)| start + r.length > region.addr) {
+        if before.is_some_and(|(&start, e)| start + e.region.length > region.addr) {
             return Err(AccessError::Overlaps {
                 addr: region.addr,
                 len: region.length,
             });
         }
-        regions.insert(region.addr, region);
+        let entry = Entry {
+            region,
+            in_flight: Mutex::new(0),
+            idle: Condvar::new(),
+        };
+        regions.insert(entry.region.addr, Arc::new(entry));
         Ok(())
     }
 
-    /// Removes the region starting at `addr`, waiting for transfers in flight on it.
+    /// Removes the region starting at `addr`, then waits for the transfers in flight on it (only on
+    /// it) to end. Blocking: call it where the thread may wait.
     pub fn unregister(&self, addr: u64) -> Option<RegisteredRegion> {
-        self.regions.write().remove(&addr)
+        let entry = self.regions.write().remove(&addr)?;
+        let mut in_flight = entry.in_flight.lock();
+        while *in_flight > 0 {
+            entry.idle.wait(&mut in_flight);
+        }
+        Some(entry.region.clone())
     }
 
     /// Every registered region, by address.
     pub fn regions(&self) -> Vec<RegisteredRegion> {
-        self.regions.read().values().cloned().collect()
+        self.regions.read().values().map(|e| e.region.clone()).collect()
     }
 
     /// Checks that `[addr, addr + len)` lies inside one registered region and holds it registered
@@ -104,15 +136,19 @@ impl MemoryRegistry {
         let rejected = AccessError::NotRegistered { addr, len };
         let regions = self.regions.read();
         let end = addr.checked_add(len).ok_or(rejected)?;
-        let (_, region) = regions.range(..=addr).next_back().ok_or(rejected)?;
-        if len == 0 || end > region.addr + region.length {
+        let (_, entry) = regions.range(..=addr).next_back().ok_or(rejected)?;
+        if len == 0 || end > entry.region.addr + entry.region.length {
             return Err(rejected);
         }
         let len = usize::try_from(len).map_err(|_| rejected)?;
+        // Counted while the registry lock is still held, so `unregister` (which removes under the
+        // write lock first) either waits for this access or prevents it.
+        *entry.in_flight.lock() += 1;
         Ok(Access {
-            _guard: regions,
+            entry: entry.clone(),
             ptr: addr as *mut u8,
             len,
+            _registry: std::marker::PhantomData,
         })
     }
 }
@@ -159,5 +195,33 @@ mod tests {
         }
         assert!(registry.unregister(0x1000).is_some());
         assert!(registry.access(0x1000, 1).is_err());
+    }
+
+    #[test]
+    fn unregister_waits_only_for_its_own_region() {
+        let registry = std::sync::Arc::new(MemoryRegistry::default());
+        // SAFETY: fake addresses, never dereferenced.
+        unsafe {
+            registry.register(region(0x1000, 0x1000)).unwrap();
+            registry.register(region(0x4000, 0x1000)).unwrap();
+        }
+        let held = registry.access(0x1000, 16).unwrap();
+        // Another region comes and goes while a transfer on the first is in flight.
+        assert!(registry.unregister(0x4000).is_some());
+        let waiter = std::thread::spawn({
+            let registry = registry.clone();
+            move || registry.unregister(0x1000)
+        });
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(
+            !waiter.is_finished(),
+            "unregister must wait for the access in flight"
+        );
+        assert!(
+            registry.access(0x1000, 1).is_err(),
+            "no new access once unregistering began"
+        );
+        drop(held);
+        assert!(waiter.join().unwrap().is_some());
     }
 }
