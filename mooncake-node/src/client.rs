@@ -127,19 +127,9 @@ struct Inner {
     engine: Arc<TransferEngine>,
     /// Every mounted segment (the global one, then any `mount_extra`/`mount_shm`), its memory kept
     /// mapped while mounted, and what the master knows of it — the heartbeat remounts all of them.
-    segments: Mutex<Vec<(Memory, pb::Segment)>>,
+    segments: Mutex<Vec<(Arc<Segment>, pb::Segment)>>,
     /// Caller buffers declared for zero-copy use: start address → length.
     buffers: Mutex<BTreeMap<u64, usize>>,
-}
-
-/// The memory behind a mounted segment.
-enum Memory {
-    /// Created by this client (the global segment, [`Client::mount_extra`]); registered through the
-    /// engine, so it is advertised in our descriptor (same-host peers may map it).
-    Segment(Arc<Segment>),
-    /// A named shm object mapped by [`Client::mount_shm`]. Registered in the engine's registry
-    /// directly: not listed in our descriptor, so peers reach it over TCP.
-    Shm(memmap2::MmapRaw),
 }
 
 /// A segment mounted by [`Client::mount_extra`] or [`Client::mount_shm`].
@@ -507,12 +497,18 @@ impl Client {
         )?);
         self.inner.engine.register_segment(segment.clone()).await?;
         let mounted = self.inner.describe(segment.addr(), segment.len() as u64);
-        self.finish_mount(Memory::Segment(segment), mounted).await
+        self.finish_mount(segment, mounted).await
     }
 
     /// Maps `size` bytes at `offset` of the POSIX shm object `name` (`/dev/shm/<name>`, a leading
     /// `/` accepted) and mounts them as a segment (Mooncake's `mount_shm`). The object must exist
-    /// and be at least `offset + size` bytes; it is not unlinked on unmount (the caller owns it).
+    /// and hold `offset + size` bytes; `offset` and `size` must be page multiples. The object is
+    /// not unlinked on unmount (the caller owns it).
+    ///
+    /// How: an anonymous, not pre-faulted [`Segment`] reserves the address range and the object is
+    /// mapped over it (`MAP_FIXED`), so it registers and is advertised like any other segment and
+    /// the segment's own unmap releases it. The descriptor has no shm file for it, so peers reach
+    /// it over TCP.
     pub async fn mount_shm(&self, name: &str, offset: u64, size: u64) -> Result<MountedSegment, ClientError> {
         let name = name.strip_prefix('/').unwrap_or(name);
         if name.is_empty() || name.contains('/') || name == "." || name == ".." {
@@ -520,52 +516,60 @@ impl Client {
                 "shm name must be one path component",
             ));
         }
-        if size == 0 {
-            return Err(ClientError::InvalidArgument("segment size is 0"));
+        let page = mooncake_engine::memory::page_size();
+        if size == 0 || !size.is_multiple_of(page) || !offset.is_multiple_of(page) {
+            return Err(ClientError::InvalidArgument(
+                "shm size must be positive and size and offset page multiples",
+            ));
         }
         let path = std::path::Path::new("/dev/shm").join(name);
-        let map = std::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
             .open(&path)
-            .and_then(|file| {
-                let len = file.metadata()?.len();
-                if offset.checked_add(size).is_none_or(|end| end > len) {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidInput,
-                        format!("{} holds {len} bytes, less than offset + size", path.display()),
-                    ));
-                }
-                let len = usize::try_from(size).map_err(std::io::Error::other)?;
-                memmap2::MmapOptions::new().offset(offset).len(len).map_raw(&file)
-            })
-            .map_err(|source| {
-                tracing::warn!(%source, path = %path.display(), "cannot map shm object");
-                ClientError::InvalidArgument(
-                    "cannot map the shm object (missing, too small or not accessible)",
-                )
+            .map_err(|error| {
+                tracing::warn!(%error, path = %path.display(), "cannot open shm object");
+                ClientError::InvalidArgument("cannot open the shm object (missing or not accessible)")
             })?;
-        let (addr, len) = (map.as_ptr() as u64, map.len() as u64);
-        let region = mooncake_engine::memory::RegisteredRegion {
-            addr,
-            length: len,
-            shm_name: None,
+        let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if offset.checked_add(size).is_none_or(|end| end > file_len) {
+            return Err(ClientError::InvalidArgument(
+                "the shm object is smaller than offset + size",
+            ));
+        }
+        let segment = Segment::create(SegmentOptions::new(size).prefault(false).shared(false))?;
+        let (Ok(len), Ok(file_offset)) = (usize::try_from(size), libc::off_t::try_from(offset)) else {
+            return Err(ClientError::InvalidArgument("shm size or offset too large"));
         };
-        // SAFETY: `map` is our own read-write mapping; it stays mapped inside `Memory::Shm` until
-        // `Inner::release`, which unregisters the region before dropping the mapping.
-        unsafe { self.inner.engine.registry().register(region) }
-            .map_err(|_| ClientError::InvalidArgument("shm mapping overlaps a registered buffer"))?;
-        let mounted = self.inner.describe(addr, len);
-        self.finish_mount(Memory::Shm(map), mounted).await
+        // SAFETY: the range is exactly the anonymous mapping `segment` owns and nobody has seen yet;
+        // MAP_FIXED replaces it with the object's pages, and `segment`'s drop unmaps the range.
+        let mapped = unsafe {
+            libc::mmap(
+                segment.as_ptr().cast(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED | libc::MAP_FIXED,
+                std::os::fd::AsRawFd::as_raw_fd(&file),
+                file_offset,
+            )
+        };
+        if mapped == libc::MAP_FAILED || mapped.cast::<u8>() != segment.as_ptr() {
+            tracing::warn!(error = %std::io::Error::last_os_error(), path = %path.display(), "cannot map shm object");
+            return Err(ClientError::InvalidArgument("cannot map the shm object"));
+        }
+        let segment = Arc::new(segment);
+        self.inner.engine.register_segment(segment.clone()).await?;
+        let mounted = self.inner.describe(segment.addr(), size);
+        self.finish_mount(segment, mounted).await
     }
 
     async fn finish_mount(
         &self,
-        memory: Memory,
+        segment: Arc<Segment>,
         mounted: pb::Segment,
     ) -> Result<MountedSegment, ClientError> {
         if let Err(error) = self.inner.master.mount_segment(mounted.clone()).await {
-            self.inner.release(memory).await;
+            self.inner.release(segment).await;
             return Err(error);
         }
         tracing::info!(segment = %mounted.name, id = %mounted.id, size = mounted.size, "extra segment mounted");
@@ -573,7 +577,7 @@ impl Client {
             id: mounted.id.clone(),
             size: mounted.size,
         };
-        self.inner.segments.lock().push((memory, mounted));
+        self.inner.segments.lock().push((segment, mounted));
         Ok(result)
     }
 
@@ -596,7 +600,7 @@ impl Client {
             let at = segments.iter().position(|(_, s)| s.id == segment_id);
             at.map(|i| segments.remove(i))
         };
-        let Some((memory, mounted)) = entry else {
+        let Some((segment, mounted)) = entry else {
             return Err(ClientError::Master {
                 code: mooncake_proto::ErrorCode::SegmentNotFound,
                 op: "UnmountSegment",
@@ -604,7 +608,7 @@ impl Client {
         };
         if let Err(error) = self.inner.unmount_with_grace(segment_id, grace).await {
             // Still mounted as far as we know: keep it (and keep remounting it).
-            self.inner.segments.lock().push((memory, mounted));
+            self.inner.segments.lock().push((segment, mounted));
             return Err(error);
         }
         tracing::info!(
@@ -613,13 +617,13 @@ impl Client {
             "segment unmounted"
         );
         if grace.is_zero() {
-            self.inner.release(memory).await;
+            self.inner.release(segment).await;
         } else {
             // Readers may still be sent here until the grace period ends.
             let inner = self.inner.clone();
             tokio::spawn(async move {
                 tokio::time::sleep(grace).await;
-                inner.release(memory).await;
+                inner.release(segment).await;
             });
         }
         Ok(())
@@ -667,7 +671,7 @@ impl Inner {
         };
         self.master.mount_segment(mounted.clone()).await?;
         tracing::info!(segment = %mounted.name, size, "segment mounted");
-        self.segments.lock().push((Memory::Segment(segment), mounted));
+        self.segments.lock().push((segment, mounted));
         Ok(())
     }
 
@@ -686,18 +690,10 @@ impl Inner {
         }
     }
 
-    /// Withdraws `memory` from the engine (peers can no longer touch it) and unmaps it.
-    async fn release(&self, memory: Memory) {
-        match memory {
-            Memory::Segment(segment) => {
-                if let Err(error) = self.engine.unregister_segment(segment.addr()).await {
-                    tracing::warn!(%error, "re-publishing the descriptor after an unmount failed");
-                }
-            }
-            Memory::Shm(map) => {
-                self.engine.registry().unregister(map.as_ptr() as u64);
-                drop(map);
-            }
+    /// Withdraws `segment` from the engine (peers can no longer touch it) and unmaps it.
+    async fn release(&self, segment: Arc<Segment>) {
+        if let Err(error) = self.engine.unregister_segment(segment.addr()).await {
+            tracing::warn!(%error, "re-publishing the descriptor after an unmount failed");
         }
     }
 

@@ -7,6 +7,8 @@ use std::time::Duration;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::StatusCode;
+use mooncake_proto::ErrorCode;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -107,14 +109,10 @@ pub(super) async fn unmount(State(state): State<RestState>, body: Bytes) -> Resu
     // Check every id first so a typo does not leave half the list unmounted.
     let ours = state.client.segment_ids();
     if let Some(unknown) = ids.iter().find(|id| !ours.contains(id)) {
-        return Err(crate::ClientError::Master {
-            code: mooncake_proto::ErrorCode::SegmentNotFound,
-            op: "UnmountSegment",
-        }
-        .into())
-        .map_err(|mut error: ApiError| {
-            error.message = format!("no segment {unknown:?} is mounted by this node");
-            error
+        return Err(ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: format!("no segment {unknown:?} is mounted by this node"),
+            code: ErrorCode::SegmentNotFound,
         });
     }
     for id in &ids {
