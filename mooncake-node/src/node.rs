@@ -97,16 +97,18 @@ impl Node {
         let rest = match config.rest_listen {
             None => None,
             Some(addr) => {
-                let listener = match TcpListener::bind(addr).await {
-                    Ok(listener) => listener,
+                let bound = match TcpListener::bind(addr).await {
+                    Ok(listener) => listener.local_addr().map(|local| (listener, local)),
+                    Err(error) => Err(error),
+                };
+                let (listener, local) = match bound {
+                    Ok(bound) => bound,
                     Err(source) => {
+                        // Leave the store as we found it: our segment must not outlive us.
                         close(client).await;
                         return Err(NodeError::Bind { addr, source });
                     }
                 };
-                let local = listener
-                    .local_addr()
-                    .map_err(|source| NodeError::Bind { addr, source })?;
                 let stop = cancel.child_token();
                 let state = rest::RestState::new(client.clone());
                 let task = tokio::spawn(rest::serve(listener, state, stop.clone()));

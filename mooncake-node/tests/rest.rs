@@ -315,6 +315,36 @@ async fn bad_bodies_are_400_with_a_json_error() {
         assert_eq!(reply["code"], -600, "{reply}");
     }
     assert!(master_segments(&master).await.is_empty());
+    let (status, reply) = post(&url, "/api/nothing", "{}").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        reply["error"].as_str().unwrap().contains("/api/nothing"),
+        "{reply}"
+    );
     handle.shutdown().await.unwrap();
+    master.stop().await;
+}
+
+/// Segments mounted over REST are remounted with the global one when the master restarts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extra_segments_are_remounted_after_a_master_restart() {
+    let master = TestMaster::start(|_| {}).await;
+    let addr = master.handle.rpc_addr;
+    let (handle, url) = node(&master, 4 * MIB).await;
+    let (status, body) = post(&url, "/api/mount", r#"{"size": 8388608}"#).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let before = master_segments(&master).await;
+    assert_eq!(before.len(), 2);
+    master.stop().await;
+
+    let master = TestMaster::start(|config| config.rpc_listen = addr).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while master_segments(&master).await != before {
+        assert!(Instant::now() < deadline, "no remount within 10 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    handle.client().put("after-restart", b"value").await.unwrap();
+    handle.shutdown().await.unwrap();
+    assert!(master_segments(&master).await.is_empty());
     master.stop().await;
 }

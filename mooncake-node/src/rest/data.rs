@@ -94,3 +94,21 @@ pub(super) async fn exists(
     let exists = state.client.is_exist(&key).await?;
     Ok(Json(json!({ "exists": exists })))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_parse_into_typed_params() {
+        let put: PutParams = query(Some("replica_num=2&soft_pin=true")).unwrap();
+        assert_eq!((put.replica_num, put.soft_pin), (Some(2), Some(true)));
+        let none: PutParams = query(None).unwrap();
+        assert_eq!((none.replica_num, none.soft_pin), (None, None));
+        let remove: RemoveParams = query(Some("force=true")).unwrap();
+        assert!(remove.force);
+        assert!(query::<PutParams>(Some("replica_num=x")).is_err());
+        assert!(query::<RemoveParams>(Some("forse=true")).is_err());
+    }
+}

@@ -18,7 +18,7 @@
 //!
 //! Every failure is `{"error": "...", "code": <Mooncake code>}` with a 4xx/5xx status
 //! ([`error::ApiError`]): bad JSON or missing fields 400, unknown segment or key 404, existing key
-//! 409, master unreachable 503.
+//! 409, master unreachable 503, unknown path 404.
 
 pub mod data;
 pub mod error;
@@ -61,8 +61,18 @@ pub fn router(state: RestState) -> Router {
             get(data::get).put(data::put).delete(data::remove),
         )
         .route("/api/objects/{key}/exists", get(data::exists))
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_VALUE_BYTES))
         .with_state(state)
+}
+
+/// Unknown paths get the same JSON error shape as everything else.
+async fn not_found(uri: axum::http::Uri) -> error::ApiError {
+    error::ApiError {
+        status: axum::http::StatusCode::NOT_FOUND,
+        message: format!("no endpoint {}", uri.path()),
+        code: mooncake_proto::ErrorCode::InvalidParams,
+    }
 }
 
 /// Serves the REST service on `listener` until `cancel`, then lets in-flight requests finish.

@@ -120,3 +120,32 @@ pub(super) async fn unmount(State(state): State<RestState>, body: Bytes) -> Resu
     }
     Ok(Json(json!({ "status": "success" })))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_ids_may_be_one_string_or_a_list() {
+        let one: UnmountRequest = parse(br#"{"segment_ids": "a"}"#).unwrap();
+        assert!(matches!(one.segment_ids, SegmentIds::One(ref id) if id == "a"));
+        assert_eq!(one.grace_period_seconds, 0.0);
+        let many: UnmountRequest =
+            parse(br#"{"segment_ids": ["a", "b"], "grace_period_seconds": 1.5}"#).unwrap();
+        assert!(matches!(many.segment_ids, SegmentIds::Many(ref ids) if ids.len() == 2));
+        assert!(parse::<UnmountRequest>(br#"{"segment_ids": 3}"#).is_err());
+    }
+
+    #[test]
+    fn mount_shm_defaults_offset_and_needs_name_and_size() {
+        let request: MountShmRequest = parse(br#"{"name": "/seg", "size": 4096}"#).unwrap();
+        assert_eq!(
+            (request.name.as_str(), request.size, request.offset),
+            ("/seg", 4096, 0)
+        );
+        assert!(parse::<MountShmRequest>(br#"{"size": 4096}"#).is_err());
+        let error = parse::<MountRequest>(b"{").unwrap_err();
+        assert_eq!(error.status, StatusCode::BAD_REQUEST);
+    }
+}
