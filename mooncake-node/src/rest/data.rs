@@ -1,4 +1,6 @@
-//! `/api/objects/{key}`: put, get, remove and exist one key over HTTP, values as raw bytes.
+//! `/api/objects/{key}`: put, get, remove and exist one key over HTTP, values as raw bytes; plus
+//! Mooncake's own JSON data routes (`PUT /api/put`, `GET /api/get/{key}`, `GET /api/exist/{key}`,
+//! `DELETE /api/remove/{key}`, `DELETE /api/remove_all`) for existing scripts.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -93,6 +95,40 @@ pub(super) async fn exists(
 ) -> Result<Json<Value>, ApiError> {
     let exists = state.client.is_exist(&key).await?;
     Ok(Json(json!({ "exists": exists })))
+}
+
+/// Mooncake's `PUT /api/put` body: the value is text, stored as its UTF-8 bytes.
+#[derive(Debug, Deserialize)]
+struct PutJson {
+    key: Option<String>,
+    value: Option<String>,
+}
+
+/// `PUT /api/put` `{"key", "value"}` → `{"status": "success"}` (Mooncake's route; 200, not 201).
+pub(super) async fn put_json(State(state): State<RestState>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    let request: PutJson = super::mount::parse(&body)?;
+    let (Some(key), Some(value)) = (request.key, request.value) else {
+        return Err(ApiError::bad_request("Missing key or value"));
+    };
+    state.client.put(&key, value.as_bytes()).await?;
+    Ok(Json(json!({ "status": "success" })))
+}
+
+/// `DELETE /api/remove/{key}` (never forced, as Mooncake's).
+pub(super) async fn remove_compat(
+    State(state): State<RestState>,
+    Path(key): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    state.client.remove(&key, false).await?;
+    Ok(Json(json!({ "status": "success" })))
+}
+
+/// `DELETE /api/remove_all` → `{"status": "success removed N keys"}` (Mooncake's wording).
+pub(super) async fn remove_all(State(state): State<RestState>) -> Result<Json<Value>, ApiError> {
+    let removed = state.client.remove_all(false).await?;
+    Ok(Json(
+        json!({ "status": format!("success removed {removed} keys") }),
+    ))
 }
 
 #[cfg(test)]

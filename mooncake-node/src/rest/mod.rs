@@ -16,6 +16,13 @@
 //! - `DELETE /api/objects/{key}[?force=true]` → `{"status": "success"}`; 404 if missing.
 //! - `GET /api/objects/{key}/exists` → `{"exists": bool}`.
 //!
+//! Mooncake's own data routes, same shapes as its Python service (errors as below, not its 500s):
+//! - `PUT /api/put` `{"key": "..", "value": ".."}` (text value, stored as UTF-8) →
+//!   `{"status": "success"}`; 400 `Missing key or value`.
+//! - `GET /api/get/{key}` → raw bytes; `GET /api/exist/{key}` → `{"exists": bool}`.
+//! - `DELETE /api/remove/{key}` → `{"status": "success"}`; `DELETE /api/remove_all` →
+//!   `{"status": "success removed N keys"}`.
+//!
 //! Every failure is `{"error": "...", "code": <Mooncake code>}` with a 4xx/5xx status
 //! ([`error::ApiError`]): bad JSON or missing fields 400, unknown segment or key 404, existing key
 //! 409, master unreachable 503, unknown path 404.
@@ -28,7 +35,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -61,6 +68,11 @@ pub fn router(state: RestState) -> Router {
             get(data::get).put(data::put).delete(data::remove),
         )
         .route("/api/objects/{key}/exists", get(data::exists))
+        .route("/api/put", put(data::put_json))
+        .route("/api/get/{key}", get(data::get))
+        .route("/api/exist/{key}", get(data::exists))
+        .route("/api/remove/{key}", delete(data::remove_compat))
+        .route("/api/remove_all", delete(data::remove_all))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_VALUE_BYTES))
         .with_state(state)
