@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
+use tokio_util::sync::{CancellationToken, DropGuard};
 
 use crate::client::Client;
 use crate::config::ClientConfig;
@@ -80,7 +80,16 @@ pub struct Node;
 #[derive(Debug)]
 pub struct NodeHandle {
     client: Arc<Client>,
-    rest: Option<(SocketAddr, CancellationToken, JoinHandle<std::io::Result<()>>)>,
+    rest: Option<RestTask>,
+}
+
+/// The running REST server. Dropping it (a handle dropped without `shutdown`) stops the server,
+/// so it does not keep the client alive.
+#[derive(Debug)]
+struct RestTask {
+    addr: SocketAddr,
+    stop: DropGuard,
+    task: JoinHandle<std::io::Result<()>>,
 }
 
 impl Node {
@@ -113,7 +122,11 @@ impl Node {
                 let state = rest::RestState::new(client.clone());
                 let task = tokio::spawn(rest::serve(listener, state, stop.clone()));
                 tracing::info!(addr = %local, "REST store service listening");
-                Some((local, stop, task))
+                Some(RestTask {
+                    addr: local,
+                    stop: stop.drop_guard(),
+                    task,
+                })
             }
         };
         Ok(NodeHandle { client, rest })
@@ -130,7 +143,7 @@ impl Node {
 impl NodeHandle {
     /// Where the REST service listens, if it runs.
     pub fn rest_addr(&self) -> Option<SocketAddr> {
-        self.rest.as_ref().map(|(addr, _, _)| *addr)
+        self.rest.as_ref().map(|rest| rest.addr)
     }
 
     /// The node's store client.
@@ -141,13 +154,17 @@ impl NodeHandle {
     /// Stops the REST service (draining up to 5 s), unmounts every segment at the master and stops
     /// the engine.
     pub async fn shutdown(self) -> Result<(), NodeError> {
-        if let Some((_, stop, task)) = self.rest {
-            stop.cancel();
-            match tokio::time::timeout(REST_DRAIN, task).await {
+        if let Some(RestTask { stop, mut task, .. }) = self.rest {
+            drop(stop);
+            match tokio::time::timeout(REST_DRAIN, &mut task).await {
                 Ok(Ok(Ok(()))) => {}
                 Ok(Ok(Err(error))) => tracing::warn!(%error, "REST service failed"),
                 Ok(Err(error)) => tracing::warn!(%error, "REST service task panicked"),
-                Err(_) => tracing::warn!("REST service did not drain in time"),
+                Err(_) => {
+                    tracing::warn!("REST service did not drain in {REST_DRAIN:?}; aborting it");
+                    task.abort();
+                    let _ = task.await;
+                }
             }
         }
         let name = self.client.segment_name().to_string();
@@ -155,11 +172,16 @@ impl NodeHandle {
         match Arc::try_unwrap(self.client) {
             Ok(client) => client.close().await.map_err(NodeError::Unmount)?,
             Err(client) => {
+                // Someone still holds the client (or a request outlived the drain): unmount
+                // anyway, every segment even if one fails, and leave the engine to the last owner.
+                let mut first_error = None;
                 for id in client.segment_ids() {
-                    client
-                        .unmount(&id, Duration::ZERO)
-                        .await
-                        .map_err(NodeError::Unmount)?;
+                    if let Err(error) = client.unmount(&id, Duration::ZERO).await {
+                        first_error.get_or_insert(error);
+                    }
+                }
+                if let Some(error) = first_error {
+                    return Err(NodeError::Unmount(error));
                 }
             }
         }

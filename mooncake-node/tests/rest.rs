@@ -416,3 +416,28 @@ async fn extra_segments_are_remounted_after_a_master_restart() {
     assert!(master_segments(&master).await.is_empty());
     master.stop().await;
 }
+
+/// Shutdown stops the REST server and unmounts every segment, even while a caller still holds
+/// a clone of the client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_stops_rest_and_unmounts_with_a_client_clone_held() {
+    let master = TestMaster::start(|_| {}).await;
+    let (handle, url) = node(&master, 4 * MIB).await;
+    let (status, _) = post(&url, "/api/mount", r#"{"size": 4194304}"#).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(master_segments(&master).await.len(), 2);
+    let kept = handle.client().clone();
+    handle.shutdown().await.unwrap();
+    assert!(master_segments(&master).await.is_empty());
+    assert!(kept.segment_ids().is_empty());
+    assert!(
+        reqwest::Client::new()
+            .get(format!("{url}/api/exist/k"))
+            .send()
+            .await
+            .is_err(),
+        "the REST server still answers after shutdown"
+    );
+    drop(kept);
+    master.stop().await;
+}
