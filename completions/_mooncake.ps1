@@ -24,12 +24,21 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('master', 'master', [CompletionResultType]::ParameterValue, 'Run the master: the service that decides where every object lives (also `mooncake_master`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL on stdout')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Store FILE (or stdin) under KEY')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Read KEY''s value to stdout or a file; exit 1 if the key is not found')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove KEY, every key (--all) or the keys matching a regex (--regex)')
+            [CompletionResult]::new('exists', 'exists', [CompletionResultType]::ParameterValue, 'Exit 0 if KEY exists, 1 if it does not')
+            [CompletionResult]::new('query-key', 'query-key', [CompletionResultType]::ParameterValue, 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease')
+            [CompletionResult]::new('segments', 'segments', [CompletionResultType]::ParameterValue, 'List, query or unmount the memory segments nodes contribute')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -168,6 +177,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -178,15 +190,191 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mooncake;put' {
+            [CompletionResult]::new('--replica-num', '--replica-num', [CompletionResultType]::ParameterName, 'How many replicas to place')
+            [CompletionResult]::new('--preferred-segment', '--preferred-segment', [CompletionResultType]::ParameterName, 'Place the first replica on this segment (a node''s segment name) when it has room')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('--soft-pin', '--soft-pin', [CompletionResultType]::ParameterName, 'Soft-pin the object: evicted only after unpinned objects')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;get' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the value; `-` (the default) is stdout')
+            [CompletionResult]::new('--output-file', '--output-file', [CompletionResultType]::ParameterName, 'Where to write the value; `-` (the default) is stdout')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;rm' {
+            [CompletionResult]::new('--regex', '--regex', [CompletionResultType]::ParameterName, 'Remove the objects whose key matches RE anywhere; prints how many')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Remove even objects under a read lease or with a replication task')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Remove every object; prints how many')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;exists' {
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;query-key' {
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;segments' {
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every mounted segment: name, id, status, use and endpoint')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'The segments mounted under NAME; exit 1 if there are none')
+            [CompletionResult]::new('mount', 'mount', [CompletionResultType]::ParameterValue, 'Not done here: a node mounts its own memory (`mooncake node join`, or the node''s REST `/api/mount`); always exits 2 with that explanation')
+            [CompletionResult]::new('unmount', 'unmount', [CompletionResultType]::ParameterValue, 'Unmount a segment by id (or name) on behalf of its node')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mooncake;segments;list' {
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;segments;query' {
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;segments;mount' {
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;segments;unmount' {
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'Drain the segment''s objects for this many seconds before unmounting (0 = at once)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;segments;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every mounted segment: name, id, status, use and endpoint')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'The segments mounted under NAME; exit 1 if there are none')
+            [CompletionResult]::new('mount', 'mount', [CompletionResultType]::ParameterValue, 'Not done here: a node mounts its own memory (`mooncake node join`, or the node''s REST `/api/mount`); always exits 2 with that explanation')
+            [CompletionResult]::new('unmount', 'unmount', [CompletionResultType]::ParameterValue, 'Unmount a segment by id (or name) on behalf of its node')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mooncake;segments;help;list' {
+            break
+        }
+        'mooncake;segments;help;query' {
+            break
+        }
+        'mooncake;segments;help;mount' {
+            break
+        }
+        'mooncake;segments;help;unmount' {
+            break
+        }
+        'mooncake;segments;help;help' {
+            break
+        }
         'mooncake;help' {
             [CompletionResult]::new('master', 'master', [CompletionResultType]::ParameterValue, 'Run the master: the service that decides where every object lives (also `mooncake_master`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL on stdout')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Store FILE (or stdin) under KEY')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Read KEY''s value to stdout or a file; exit 1 if the key is not found')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Remove KEY, every key (--all) or the keys matching a regex (--regex)')
+            [CompletionResult]::new('exists', 'exists', [CompletionResultType]::ParameterValue, 'Exit 0 if KEY exists, 1 if it does not')
+            [CompletionResult]::new('query-key', 'query-key', [CompletionResultType]::ParameterValue, 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease')
+            [CompletionResult]::new('segments', 'segments', [CompletionResultType]::ParameterValue, 'List, query or unmount the memory segments nodes contribute')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -194,6 +382,40 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             break
         }
         'mooncake;help;completions' {
+            break
+        }
+        'mooncake;help;put' {
+            break
+        }
+        'mooncake;help;get' {
+            break
+        }
+        'mooncake;help;rm' {
+            break
+        }
+        'mooncake;help;exists' {
+            break
+        }
+        'mooncake;help;query-key' {
+            break
+        }
+        'mooncake;help;segments' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every mounted segment: name, id, status, use and endpoint')
+            [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'The segments mounted under NAME; exit 1 if there are none')
+            [CompletionResult]::new('mount', 'mount', [CompletionResultType]::ParameterValue, 'Not done here: a node mounts its own memory (`mooncake node join`, or the node''s REST `/api/mount`); always exits 2 with that explanation')
+            [CompletionResult]::new('unmount', 'unmount', [CompletionResultType]::ParameterValue, 'Unmount a segment by id (or name) on behalf of its node')
+            break
+        }
+        'mooncake;help;segments;list' {
+            break
+        }
+        'mooncake;help;segments;query' {
+            break
+        }
+        'mooncake;help;segments;mount' {
+            break
+        }
+        'mooncake;help;segments;unmount' {
             break
         }
         'mooncake;help;help' {

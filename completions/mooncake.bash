@@ -19,20 +19,98 @@ _mooncake() {
             mooncake,completions)
                 cmd="mooncake__subcmd__completions"
                 ;;
+            mooncake,exists)
+                cmd="mooncake__subcmd__exists"
+                ;;
+            mooncake,get)
+                cmd="mooncake__subcmd__get"
+                ;;
             mooncake,help)
                 cmd="mooncake__subcmd__help"
                 ;;
             mooncake,master)
                 cmd="mooncake__subcmd__master"
                 ;;
+            mooncake,put)
+                cmd="mooncake__subcmd__put"
+                ;;
+            mooncake,query-key)
+                cmd="mooncake__subcmd__query__subcmd__key"
+                ;;
+            mooncake,rm)
+                cmd="mooncake__subcmd__rm"
+                ;;
+            mooncake,segments)
+                cmd="mooncake__subcmd__segments"
+                ;;
             mooncake__subcmd__help,completions)
                 cmd="mooncake__subcmd__help__subcmd__completions"
+                ;;
+            mooncake__subcmd__help,exists)
+                cmd="mooncake__subcmd__help__subcmd__exists"
+                ;;
+            mooncake__subcmd__help,get)
+                cmd="mooncake__subcmd__help__subcmd__get"
                 ;;
             mooncake__subcmd__help,help)
                 cmd="mooncake__subcmd__help__subcmd__help"
                 ;;
             mooncake__subcmd__help,master)
                 cmd="mooncake__subcmd__help__subcmd__master"
+                ;;
+            mooncake__subcmd__help,put)
+                cmd="mooncake__subcmd__help__subcmd__put"
+                ;;
+            mooncake__subcmd__help,query-key)
+                cmd="mooncake__subcmd__help__subcmd__query__subcmd__key"
+                ;;
+            mooncake__subcmd__help,rm)
+                cmd="mooncake__subcmd__help__subcmd__rm"
+                ;;
+            mooncake__subcmd__help,segments)
+                cmd="mooncake__subcmd__help__subcmd__segments"
+                ;;
+            mooncake__subcmd__help__subcmd__segments,list)
+                cmd="mooncake__subcmd__help__subcmd__segments__subcmd__list"
+                ;;
+            mooncake__subcmd__help__subcmd__segments,mount)
+                cmd="mooncake__subcmd__help__subcmd__segments__subcmd__mount"
+                ;;
+            mooncake__subcmd__help__subcmd__segments,query)
+                cmd="mooncake__subcmd__help__subcmd__segments__subcmd__query"
+                ;;
+            mooncake__subcmd__help__subcmd__segments,unmount)
+                cmd="mooncake__subcmd__help__subcmd__segments__subcmd__unmount"
+                ;;
+            mooncake__subcmd__segments,help)
+                cmd="mooncake__subcmd__segments__subcmd__help"
+                ;;
+            mooncake__subcmd__segments,list)
+                cmd="mooncake__subcmd__segments__subcmd__list"
+                ;;
+            mooncake__subcmd__segments,mount)
+                cmd="mooncake__subcmd__segments__subcmd__mount"
+                ;;
+            mooncake__subcmd__segments,query)
+                cmd="mooncake__subcmd__segments__subcmd__query"
+                ;;
+            mooncake__subcmd__segments,unmount)
+                cmd="mooncake__subcmd__segments__subcmd__unmount"
+                ;;
+            mooncake__subcmd__segments__subcmd__help,help)
+                cmd="mooncake__subcmd__segments__subcmd__help__subcmd__help"
+                ;;
+            mooncake__subcmd__segments__subcmd__help,list)
+                cmd="mooncake__subcmd__segments__subcmd__help__subcmd__list"
+                ;;
+            mooncake__subcmd__segments__subcmd__help,mount)
+                cmd="mooncake__subcmd__segments__subcmd__help__subcmd__mount"
+                ;;
+            mooncake__subcmd__segments__subcmd__help,query)
+                cmd="mooncake__subcmd__segments__subcmd__help__subcmd__query"
+                ;;
+            mooncake__subcmd__segments__subcmd__help,unmount)
+                cmd="mooncake__subcmd__segments__subcmd__help__subcmd__unmount"
                 ;;
             *)
                 ;;
@@ -41,7 +119,7 @@ _mooncake() {
 
     case "${cmd}" in
         mooncake)
-            opts="-h -V --log_level --log-level --output --help --version master completions help"
+            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version master completions put get rm exists query-key segments help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -59,6 +137,18 @@ _mooncake() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -67,7 +157,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__completions)
-            opts="-h -V --log_level --log-level --output --help --version bash elvish fish powershell zsh"
+            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -85,6 +175,102 @@ _mooncake() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__exists)
+            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__get)
+            opts="-o -h -V --output-file --log_level --log-level --output --master --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -93,7 +279,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__help)
-            opts="master completions help"
+            opts="master completions put get rm exists query-key segments help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -107,6 +293,34 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__exists)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__get)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -148,8 +362,120 @@ _mooncake() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mooncake__subcmd__help__subcmd__put)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__query__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__segments)
+            opts="list query mount unmount"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__segments__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__segments__subcmd__mount)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__segments__subcmd__query)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__segments__subcmd__unmount)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mooncake__subcmd__master)
-            opts="-h -V --config_path --config-path --config --rpc_port --rpc-port --port --rpc_address --rpc-address --rpc_interface --rpc-interface --rpc_thread_num --rpc-thread-num --max_threads --max-threads --rpc_conn_timeout_seconds --rpc-conn-timeout-seconds --rpc_enable_tcp_no_delay --rpc-enable-tcp-no-delay --enable_metric_reporting --enable-metric-reporting --metrics_port --metrics-port --metrics_host --metrics-host --enable_http_metadata_server --enable-http-metadata-server --http_metadata_server_host --http-metadata-server-host --http_metadata_server_port --http-metadata-server-port --enable_metadata_cleanup_on_timeout --enable-metadata-cleanup-on-timeout --memory_allocator --memory-allocator --allocation_strategy --allocation-strategy --put_start_discard_timeout_sec --put-start-discard-timeout-sec --put_start_release_timeout_sec --put-start-release-timeout-sec --default_kv_lease_ttl --default-kv-lease-ttl --default_kv_soft_pin_ttl --default-kv-soft-pin-ttl --max_kv_soft_pin_ttl --max-kv-soft-pin-ttl --allow_evict_soft_pinned_objects --allow-evict-soft-pinned-objects --eviction_ratio --eviction-ratio --eviction_high_watermark_ratio --eviction-high-watermark-ratio --client_ttl --client_live_ttl_sec --client-ttl --enable_ha --enable-ha --ha_backend_type --ha-backend-type --ha_backend_connstring --ha-backend-connstring --etcd_endpoints --etcd-endpoints --cluster_id --cluster-id --enable_oplog --enable-oplog --enable_snapshot --enable-snapshot --enable_snapshot_restore --enable-snapshot-restore --snapshot_interval_seconds --snapshot-interval-seconds --snapshot_child_timeout_seconds --snapshot-child-timeout-seconds --snapshot_retention_count --snapshot-retention-count --snapshot_object_store_type --snapshot-object-store-type --snapshot_local_path --snapshot-local-path --snapshot_catalog_store_type --snapshot-catalog-store-type --snapshot_catalog_store_connstring --snapshot-catalog-store-connstring --snapshot_backup_dir --snapshot-backup-dir --max_total_finished_tasks --max-total-finished-tasks --max_total_pending_tasks --max-total-pending-tasks --max_total_processing_tasks --max-total-processing-tasks --pending_task_timeout_sec --pending-task-timeout-sec --processing_task_timeout_sec --processing-task-timeout-sec --max_retry_attempts --max-retry-attempts --enable_offload --enable-offload --offload_on_evict --offload-on-evict --offload_force_evict --offload-force-evict --promotion_on_hit --promotion-on-hit --promotion_admission_threshold --promotion-admission-threshold --promotion_queue_limit --promotion-queue-limit --promotion_max_per_heartbeat --promotion-max-per-heartbeat --offloading_queue_limit --offloading-queue-limit --offload_cap_ratio --offload-cap-ratio --quota_bytes --quota-bytes --enable_disk_eviction --enable-disk-eviction --root_fs_dir --root-fs-dir --global_file_segment_size --global-file-segment-size --enable_cxl --enable-cxl --cxl_path --cxl-path --cxl_size --cxl-size --log_level --log-level --output --help --version"
+            opts="-h -V --config_path --config-path --config --rpc_port --rpc-port --port --rpc_address --rpc-address --rpc_interface --rpc-interface --rpc_thread_num --rpc-thread-num --max_threads --max-threads --rpc_conn_timeout_seconds --rpc-conn-timeout-seconds --rpc_enable_tcp_no_delay --rpc-enable-tcp-no-delay --enable_metric_reporting --enable-metric-reporting --metrics_port --metrics-port --metrics_host --metrics-host --enable_http_metadata_server --enable-http-metadata-server --http_metadata_server_host --http-metadata-server-host --http_metadata_server_port --http-metadata-server-port --enable_metadata_cleanup_on_timeout --enable-metadata-cleanup-on-timeout --memory_allocator --memory-allocator --allocation_strategy --allocation-strategy --put_start_discard_timeout_sec --put-start-discard-timeout-sec --put_start_release_timeout_sec --put-start-release-timeout-sec --default_kv_lease_ttl --default-kv-lease-ttl --default_kv_soft_pin_ttl --default-kv-soft-pin-ttl --max_kv_soft_pin_ttl --max-kv-soft-pin-ttl --allow_evict_soft_pinned_objects --allow-evict-soft-pinned-objects --eviction_ratio --eviction-ratio --eviction_high_watermark_ratio --eviction-high-watermark-ratio --client_ttl --client_live_ttl_sec --client-ttl --enable_ha --enable-ha --ha_backend_type --ha-backend-type --ha_backend_connstring --ha-backend-connstring --etcd_endpoints --etcd-endpoints --cluster_id --cluster-id --enable_oplog --enable-oplog --enable_snapshot --enable-snapshot --enable_snapshot_restore --enable-snapshot-restore --snapshot_interval_seconds --snapshot-interval-seconds --snapshot_child_timeout_seconds --snapshot-child-timeout-seconds --snapshot_retention_count --snapshot-retention-count --snapshot_object_store_type --snapshot-object-store-type --snapshot_local_path --snapshot-local-path --snapshot_catalog_store_type --snapshot-catalog-store-type --snapshot_catalog_store_connstring --snapshot-catalog-store-connstring --snapshot_backup_dir --snapshot-backup-dir --max_total_finished_tasks --max-total-finished-tasks --max_total_pending_tasks --max-total-pending-tasks --max_total_processing_tasks --max-total-processing-tasks --pending_task_timeout_sec --pending-task-timeout-sec --processing_task_timeout_sec --processing-task-timeout-sec --max_retry_attempts --max-retry-attempts --enable_offload --enable-offload --offload_on_evict --offload-on-evict --offload_force_evict --offload-force-evict --promotion_on_hit --promotion-on-hit --promotion_admission_threshold --promotion-admission-threshold --promotion_queue_limit --promotion-queue-limit --promotion_max_per_heartbeat --promotion-max-per-heartbeat --offloading_queue_limit --offloading-queue-limit --offload_cap_ratio --offload-cap-ratio --quota_bytes --quota-bytes --enable_disk_eviction --enable-disk-eviction --root_fs_dir --root-fs-dir --global_file_segment_size --global-file-segment-size --enable_cxl --enable-cxl --cxl_path --cxl-path --cxl_size --cxl-size --log_level --log-level --output --master --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -689,6 +1015,422 @@ _mooncake() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__put)
+            opts="-h -V --replica-num --soft-pin --preferred-segment --log_level --log-level --output --master --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --replica-num)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preferred-segment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__query__subcmd__key)
+            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__rm)
+            opts="-h -V --force --all --regex --log_level --log-level --output --master --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__segments)
+            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version list query mount unmount help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__segments__subcmd__help)
+            opts="list query mount unmount help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__segments__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__segments__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__segments__subcmd__help__subcmd__mount)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__segments__subcmd__help__subcmd__query)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__segments__subcmd__help__subcmd__unmount)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__segments__subcmd__list)
+            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__segments__subcmd__mount)
+            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__segments__subcmd__query)
+            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__segments__subcmd__unmount)
+            opts="-h -V --grace --log_level --log-level --output --master --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -21,12 +21,21 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
             cand master 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
             cand completions 'Print the shell completion script for SHELL on stdout'
+            cand put 'Store FILE (or stdin) under KEY'
+            cand get 'Read KEY''s value to stdout or a file; exit 1 if the key is not found'
+            cand rm 'Remove KEY, every key (--all) or the keys matching a regex (--regex)'
+            cand exists 'Exit 0 if KEY exists, 1 if it does not'
+            cand query-key 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
+            cand segments 'List, query or unmount the memory segments nodes contribute'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mooncake;master'= {
@@ -164,6 +173,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -173,19 +185,203 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mooncake;put'= {
+            cand --replica-num 'How many replicas to place'
+            cand --preferred-segment 'Place the first replica on this segment (a node''s segment name) when it has room'
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand --soft-pin 'Soft-pin the object: evicted only after unpinned objects'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mooncake;get'= {
+            cand -o 'Where to write the value; `-` (the default) is stdout'
+            cand --output-file 'Where to write the value; `-` (the default) is stdout'
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mooncake;rm'= {
+            cand --regex 'Remove the objects whose key matches RE anywhere; prints how many'
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand --force 'Remove even objects under a read lease or with a replication task'
+            cand --all 'Remove every object; prints how many'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mooncake;exists'= {
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mooncake;query-key'= {
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mooncake;segments'= {
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Every mounted segment: name, id, status, use and endpoint'
+            cand query 'The segments mounted under NAME; exit 1 if there are none'
+            cand mount 'Not done here: a node mounts its own memory (`mooncake node join`, or the node''s REST `/api/mount`); always exits 2 with that explanation'
+            cand unmount 'Unmount a segment by id (or name) on behalf of its node'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mooncake;segments;list'= {
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mooncake;segments;query'= {
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mooncake;segments;mount'= {
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mooncake;segments;unmount'= {
+            cand --grace 'Drain the segment''s objects for this many seconds before unmounting (0 = at once)'
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mooncake;segments;help'= {
+            cand list 'Every mounted segment: name, id, status, use and endpoint'
+            cand query 'The segments mounted under NAME; exit 1 if there are none'
+            cand mount 'Not done here: a node mounts its own memory (`mooncake node join`, or the node''s REST `/api/mount`); always exits 2 with that explanation'
+            cand unmount 'Unmount a segment by id (or name) on behalf of its node'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mooncake;segments;help;list'= {
+        }
+        &'mooncake;segments;help;query'= {
+        }
+        &'mooncake;segments;help;mount'= {
+        }
+        &'mooncake;segments;help;unmount'= {
+        }
+        &'mooncake;segments;help;help'= {
+        }
         &'mooncake;help'= {
             cand master 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
             cand completions 'Print the shell completion script for SHELL on stdout'
+            cand put 'Store FILE (or stdin) under KEY'
+            cand get 'Read KEY''s value to stdout or a file; exit 1 if the key is not found'
+            cand rm 'Remove KEY, every key (--all) or the keys matching a regex (--regex)'
+            cand exists 'Exit 0 if KEY exists, 1 if it does not'
+            cand query-key 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
+            cand segments 'List, query or unmount the memory segments nodes contribute'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mooncake;help;master'= {
         }
         &'mooncake;help;completions'= {
+        }
+        &'mooncake;help;put'= {
+        }
+        &'mooncake;help;get'= {
+        }
+        &'mooncake;help;rm'= {
+        }
+        &'mooncake;help;exists'= {
+        }
+        &'mooncake;help;query-key'= {
+        }
+        &'mooncake;help;segments'= {
+            cand list 'Every mounted segment: name, id, status, use and endpoint'
+            cand query 'The segments mounted under NAME; exit 1 if there are none'
+            cand mount 'Not done here: a node mounts its own memory (`mooncake node join`, or the node''s REST `/api/mount`); always exits 2 with that explanation'
+            cand unmount 'Unmount a segment by id (or name) on behalf of its node'
+        }
+        &'mooncake;help;segments;list'= {
+        }
+        &'mooncake;help;segments;query'= {
+        }
+        &'mooncake;help;segments;mount'= {
+        }
+        &'mooncake;help;segments;unmount'= {
         }
         &'mooncake;help;help'= {
         }

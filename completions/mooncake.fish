@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mooncake_global_optspecs
-    string join \n log-level= output= h/help V/version
+    string join \n log-level= output= master= metadata-server= admin= h/help V/version
 end
 
 function __fish_mooncake_needs_command
@@ -31,10 +31,19 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_needs_command" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_needs_command" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_needs_command" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_needs_command" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_needs_command" -s V -l version -d 'Print version'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "put" -d 'Store FILE (or stdin) under KEY'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "get" -d 'Read KEY\'s value to stdout or a file; exit 1 if the key is not found'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "rm" -d 'Remove KEY, every key (--all) or the keys matching a regex (--regex)'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "exists" -d 'Exit 0 if KEY exists, 1 if it does not'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "query-key" -d 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l config -l config_path -l config-path -d 'YAML (.yaml, .yml) or JSON (.json) config file; its keys are the underscore flag names' -r -F
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l rpc-port -l rpc_port -d 'gRPC listen port; 0 picks a free port [default: 50051]' -r
@@ -123,6 +132,9 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -s V -l version -d 'Print version'
 complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
@@ -132,8 +144,159 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions help" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions help" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l replica-num -d 'How many replicas to place' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l preferred-segment -d 'Place the first replica on this segment (a node\'s segment name) when it has room' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l soft-pin -d 'Soft-pin the object: evicted only after unpinned objects'
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand get" -s o -l output-file -d 'Where to write the value; `-` (the default) is stdout' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand get" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l regex -d 'Remove the objects whose key matches RE anywhere; prints how many' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l force -d 'Remove even objects under a read lease or with a replication task'
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l all -d 'Remove every object; prints how many'
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -f -a "list" -d 'Every mounted segment: name, id, status, use and endpoint'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -f -a "query" -d 'The segments mounted under NAME; exit 1 if there are none'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -f -a "mount" -d 'Not done here: a node mounts its own memory (`mooncake node join`, or the node\'s REST `/api/mount`); always exits 2 with that explanation'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -f -a "unmount" -d 'Unmount a segment by id (or name) on behalf of its node'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l grace -d 'Drain the segment\'s objects for this many seconds before unmounting (0 = at once)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every mounted segment: name, id, status, use and endpoint'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "query" -d 'The segments mounted under NAME; exit 1 if there are none'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "mount" -d 'Not done here: a node mounts its own memory (`mooncake node join`, or the node\'s REST `/api/mount`); always exits 2 with that explanation'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "unmount" -d 'Unmount a segment by id (or name) on behalf of its node'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "put" -d 'Store FILE (or stdin) under KEY'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "get" -d 'Read KEY\'s value to stdout or a file; exit 1 if the key is not found'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "rm" -d 'Remove KEY, every key (--all) or the keys matching a regex (--regex)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "exists" -d 'Exit 0 if KEY exists, 1 if it does not'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "query-key" -d 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "list" -d 'Every mounted segment: name, id, status, use and endpoint'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "query" -d 'The segments mounted under NAME; exit 1 if there are none'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "mount" -d 'Not done here: a node mounts its own memory (`mooncake node join`, or the node\'s REST `/api/mount`); always exits 2 with that explanation'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "unmount" -d 'Unmount a segment by id (or name) on behalf of its node'

@@ -36,6 +36,33 @@ pub struct GlobalArgs {
     /// Output format of query commands
     #[arg(long, global = true, env = "MOONCAKE_OUTPUT", value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
+
+    /// The master's gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands
+    #[arg(
+        long,
+        global = true,
+        env = "MOONCAKE_MASTER",
+        default_value = "127.0.0.1:50051"
+    )]
+    pub master: String,
+
+    /// Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get
+    #[arg(
+        long,
+        global = true,
+        env = "MOONCAKE_METADATA_SERVER",
+        default_value = "P2PHANDSHAKE"
+    )]
+    pub metadata_server: String,
+
+    /// The master's admin HTTP base URL
+    #[arg(
+        long,
+        global = true,
+        env = "MOONCAKE_ADMIN",
+        default_value = "http://127.0.0.1:9003"
+    )]
+    pub admin: String,
 }
 
 /// The subcommands.
@@ -62,6 +89,26 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+
+    /// Store FILE (or stdin) under KEY
+    Put(crate::commands::data::PutArgs),
+
+    /// Read KEY's value to stdout or a file; exit 1 if the key is not found
+    Get(crate::commands::data::GetArgs),
+
+    /// Remove KEY, every key (--all) or the keys matching a regex (--regex)
+    Rm(crate::commands::data::RmArgs),
+
+    /// Exit 0 if KEY exists, 1 if it does not
+    Exists(crate::commands::data::ExistsArgs),
+
+    /// Show replicas, sizes, status, lease and pins of keys, without extending any read lease
+    ///
+    /// Exit 1 if any key is not found (the others are still shown).
+    QueryKey(crate::commands::query_key::QueryKeyArgs),
+
+    /// List, query or unmount the memory segments nodes contribute
+    Segments(crate::commands::segments::SegmentsArgs),
 }
 
 /// `--log-level` values.

@@ -7,6 +7,8 @@ pub mod commands;
 pub mod exit;
 pub mod generate;
 pub mod logging;
+pub mod master_client;
+pub mod output;
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -37,6 +39,12 @@ pub fn run_with(argv: impl IntoIterator<Item = OsString>) -> anyhow::Result<Exit
     match cli.command {
         Command::Master(args) => commands::master::run(*args, &cli.global),
         Command::Completions { shell } => commands::completions::run(shell),
+        Command::Put(args) => commands::data::put(args, &cli.global),
+        Command::Get(args) => commands::data::get(args, &cli.global),
+        Command::Rm(args) => commands::data::rm(args, &cli.global),
+        Command::Exists(args) => commands::data::exists(args, &cli.global),
+        Command::QueryKey(args) => commands::query_key::run(args, &cli.global),
+        Command::Segments(args) => commands::segments::run(args, &cli.global),
     }
 }
 

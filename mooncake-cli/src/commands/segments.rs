@@ -1,0 +1,204 @@
+//! `mooncake segments`: the memory segments nodes contribute — list, query, unmount.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use mooncake_proto::ErrorCode;
+use mooncake_proto::master::{SegmentInfo, SegmentStatus};
+use serde::Serialize;
+
+use crate::cli::{GlobalArgs, OutputFormat};
+use crate::commands::data::rpc_failure;
+use crate::exit::Exit;
+use crate::master_client::MasterRpc;
+use crate::output;
+
+/// `mooncake segments`.
+#[derive(Args, Debug)]
+pub struct SegmentsArgs {
+    /// What to do; `list` when omitted
+    #[command(subcommand)]
+    pub command: Option<SegmentsCommand>,
+}
+
+/// `mooncake segments` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum SegmentsCommand {
+    /// Every mounted segment: name, id, status, use and endpoint
+    List,
+    /// The segments mounted under NAME; exit 1 if there are none
+    Query {
+        /// The segment name (a node's transfer-engine name, host:port)
+        name: String,
+    },
+    /// Not done here: a node mounts its own memory (`mooncake node join`, or the node's REST
+    /// `/api/mount`); always exits 2 with that explanation
+    Mount,
+    /// Unmount a segment by id (or name) on behalf of its node
+    Unmount {
+        /// The segment id (as `segments list` shows) or name
+        segment: String,
+        /// Drain the segment's objects for this many seconds before unmounting (0 = at once)
+        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+        grace: u64,
+    },
+}
+
+/// One segment as printed (the JSON shape).
+#[derive(Serialize, Debug)]
+pub struct SegmentView {
+    pub name: String,
+    pub id: String,
+    pub status: &'static str,
+    pub used_bytes: u64,
+    pub capacity_bytes: u64,
+    pub used_percent: f64,
+    pub endpoint: String,
+    pub client_id: String,
+}
+
+impl SegmentView {
+    fn from_info(info: SegmentInfo) -> Self {
+        let segment = info.segment.unwrap_or_default();
+        let used_percent = if info.capacity_bytes == 0 {
+            0.0
+        } else {
+            (info.used_bytes as f64 * 1000.0 / info.capacity_bytes as f64).round() / 10.0
+        };
+        Self {
+            name: segment.name,
+            id: segment.id,
+            status: segment_status(info.status),
+            used_bytes: info.used_bytes,
+            capacity_bytes: info.capacity_bytes,
+            used_percent,
+            endpoint: segment.te_endpoint,
+            client_id: info.client_id,
+        }
+    }
+}
+
+fn segment_status(status: i32) -> &'static str {
+    match SegmentStatus::try_from(status) {
+        Ok(SegmentStatus::Ok) => "ok",
+        Ok(SegmentStatus::Draining) => "draining",
+        Ok(SegmentStatus::Drained) => "drained",
+        Ok(SegmentStatus::GracefullyUnmounting) => "gracefully unmounting",
+        Ok(SegmentStatus::Unmounting) => "unmounting",
+        _ => "undefined",
+    }
+}
+
+/// Runs `mooncake segments`.
+pub fn run(args: SegmentsArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let command = args.command.unwrap_or(SegmentsCommand::List);
+    if let SegmentsCommand::Mount = command {
+        return Ok(output::fail(
+            Exit::Error,
+            "segments are mounted by the node that owns the memory, not by this command",
+            Some("start a node with `mooncake node join`, or call the node's REST `/api/mount`"),
+        ));
+    }
+    super::runtime()?.block_on(async {
+        let master = match MasterRpc::connect(&global.master).await {
+            Ok(master) => master,
+            Err(error) => return Ok(output::fail(Exit::Error, error, None)),
+        };
+        match command {
+            SegmentsCommand::List | SegmentsCommand::Mount => match master.all_segments().await {
+                Ok(infos) => print(global, infos),
+                Err(error) => Ok(rpc_failure(&error)),
+            },
+            SegmentsCommand::Query { name } => match master.query_segment(&name).await {
+                Ok((ErrorCode::Ok, infos)) if !infos.is_empty() => print(global, infos),
+                Ok((ErrorCode::Ok | ErrorCode::SegmentNotFound, _)) => Ok(output::fail_code(
+                    format_args!("segment {name:?} not found"),
+                    ErrorCode::SegmentNotFound,
+                )),
+                Ok((code, _)) => Ok(output::fail_code(format_args!("query segment {name:?}"), code)),
+                Err(error) => Ok(rpc_failure(&error)),
+            },
+            SegmentsCommand::Unmount { segment, grace } => {
+                let infos = match master.all_segments().await {
+                    Ok(infos) => infos,
+                    Err(error) => return Ok(rpc_failure(&error)),
+                };
+                let matching: Vec<SegmentView> = infos
+                    .into_iter()
+                    .map(SegmentView::from_info)
+                    .filter(|s| s.id == segment || s.name == segment)
+                    .collect();
+                let [target] = matching.as_slice() else {
+                    if matching.is_empty() {
+                        return Ok(output::fail_code(
+                            format_args!("segment {segment:?} not found"),
+                            ErrorCode::SegmentNotFound,
+                        ));
+                    }
+                    return Ok(output::fail(
+                        Exit::Error,
+                        format_args!("{} segments are named {segment:?}", matching.len()),
+                        Some("pass the segment id instead (see `mooncake segments list`)"),
+                    ));
+                };
+                match master
+                    .unmount(&target.client_id, &target.id, Duration::from_secs(grace))
+                    .await
+                {
+                    Ok(ErrorCode::Ok) => {
+                        match global.output {
+                            OutputFormat::Json => output::print_json(&serde_json::json!({
+                                "unmounted": target.id,
+                                "name": target.name,
+                                "grace_seconds": grace,
+                            }))?,
+                            OutputFormat::Table => println!(
+                                "unmounting segment {} ({}){}",
+                                target.name,
+                                target.id,
+                                if grace > 0 {
+                                    format!(" after a {grace} s drain")
+                                } else {
+                                    String::new()
+                                }
+                            ),
+                        }
+                        Ok(Exit::Success.into())
+                    }
+                    Ok(code) => Ok(output::fail_code(
+                        format_args!("unmount segment {:?}", target.id),
+                        code,
+                    )),
+                    Err(error) => Ok(rpc_failure(&error)),
+                }
+            }
+        }
+    })
+}
+
+fn print(global: &GlobalArgs, infos: Vec<SegmentInfo>) -> anyhow::Result<ExitCode> {
+    let views: Vec<SegmentView> = infos.into_iter().map(SegmentView::from_info).collect();
+    match global.output {
+        OutputFormat::Json => output::print_json(&views)?,
+        OutputFormat::Table => println!("{}", render(&views)),
+    }
+    Ok(Exit::Success.into())
+}
+
+/// The table of `views`.
+pub fn render(views: &[SegmentView]) -> String {
+    let mut table = output::table(["NAME", "ID", "STATUS", "USED", "CAPACITY", "USE%", "ENDPOINT"]);
+    for view in views {
+        table.add_row(vec![
+            view.name.clone(),
+            view.id.clone(),
+            view.status.to_string(),
+            output::human_size(view.used_bytes),
+            output::human_size(view.capacity_bytes),
+            format!("{:.1}%", view.used_percent),
+            view.endpoint.clone(),
+        ]);
+    }
+    table.to_string()
+}
