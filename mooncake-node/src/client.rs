@@ -503,7 +503,8 @@ impl Client {
     /// Maps `size` bytes at `offset` of the POSIX shm object `name` (`/dev/shm/<name>`, a leading
     /// `/` accepted) and mounts them as a segment (Mooncake's `mount_shm`). The object must exist
     /// and hold `offset + size` bytes; `offset` and `size` must be page multiples. The object is
-    /// not unlinked on unmount (the caller owns it).
+    /// not unlinked on unmount (the caller owns it) and must not be shrunk while mounted (touching
+    /// pages past its end would fault).
     ///
     /// How: an anonymous, not pre-faulted [`Segment`] reserves the address range and the object is
     /// mapped over it (`MAP_FIXED`), so it registers and is advertised like any other segment and

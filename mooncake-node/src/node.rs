@@ -51,7 +51,10 @@ impl NodeConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum NodeError {
     /// Every connection attempt failed; `last` is the final attempt's error.
-    #[error("master at {address} unreachable after {attempts} attempts: {last}")]
+    #[error(
+        "master at {address} unreachable after {attempts} attempts (is `mooncake master` running \
+         there, and is the address right?): {last}"
+    )]
     MasterUnreachable {
         address: String,
         attempts: u32,

@@ -119,3 +119,28 @@ async fn the_node_remounts_after_a_master_restart() {
     handle.shutdown().await.unwrap();
     master.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_config_fails_at_once_without_retrying() {
+    let master = TestMaster::start(|_| {}).await;
+    let mut config = node_config(&master.handle.rpc_addr.to_string());
+    config.client.protocol = "rdma".into();
+    config.retry_backoff = Duration::from_secs(60);
+    let started = Instant::now();
+    let error = Node::start(config, CancellationToken::new()).await.unwrap_err();
+    assert!(matches!(error, NodeError::Join(_)), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    master.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_rest_port_fails_start_and_leaves_nothing_mounted() {
+    let master = TestMaster::start(|_| {}).await;
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut config = node_config(&master.handle.rpc_addr.to_string());
+    config.rest_listen = Some(taken.local_addr().unwrap());
+    let error = Node::start(config, CancellationToken::new()).await.unwrap_err();
+    assert!(matches!(error, NodeError::Bind { .. }), "{error}");
+    assert!(master_segments(&master).await.is_empty());
+    master.stop().await;
+}
