@@ -1037,12 +1037,16 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__put)
-            opts="-h -V --replica-num --soft-pin --preferred-segment --log_level --log-level --output --master --metadata-server --admin --help --version"
+            opts="-h -V --generate --replica-num --soft-pin --preferred-segment --log_level --log-level --output --master --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --generate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --replica-num)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
