@@ -322,6 +322,49 @@ async fn query_key_shows_replicas_without_granting_a_lease() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_key_shows_a_put_in_progress() {
+    use mooncake_proto::master::{PutStartRequest, ReplicateConfig};
+
+    let store = Store::start().await;
+    let started = store
+        .master
+        .client()
+        .await
+        .put_start(PutStartRequest {
+            client_id: store.node.client_id().to_string(),
+            key: "half".to_string(),
+            value_length: 8192,
+            config: Some(ReplicateConfig {
+                replica_num: 1,
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(started.code, 0);
+
+    let json = store.run(&["--output", "json", "query-key", "half"], b"").await;
+    assert_exit(&json, 0);
+    let keys: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(keys[0]["status"], "in progress");
+    assert_eq!(keys[0]["replicas"][0]["status"], "processing");
+    let table = store.run(&["query-key", "half"], b"").await;
+    assert!(stdout(&table).contains("in progress"), "{}", stdout(&table));
+    // Not readable until PutEnd.
+    let get = store.run(&["get", "half"], b"").await;
+    assert_exit(&get, 2);
+    assert!(
+        stderr(&get).contains(
+            "error: get \"half\": the master refused GetReplicaList (REPLICA_IS_NOT_READY -703)\nhint: "
+        ),
+        "{}",
+        stderr(&get)
+    );
+    store.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn segments_list_query_and_unmount() {
     let store = Store::start().await;
     let name = store.node.segment_name().to_string();

@@ -313,9 +313,14 @@ async fn connect(global: &GlobalArgs) -> Result<Client, ExitCode> {
 
 fn client_failure(what: &str, error: &ClientError) -> ExitCode {
     let code = error.code();
+    let message = match error {
+        // Its Display already carries the code's name and hint.
+        ClientError::Master { op, .. } => format!("{what}: the master refused {op}"),
+        _ => format!("{what}: {error}"),
+    };
     output::fail(
         Exit::Error,
-        format_args!("{what}: {error} ({})", output::code_label(code)),
+        format_args!("{message} ({})", output::code_label(code)),
         Some(code.hint()),
     )
 }

@@ -176,3 +176,66 @@ pub fn render(views: &[KeyView]) -> String {
     }
     table.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use mooncake_proto::master::{BufferDescriptor, ReplicaDescriptor};
+
+    use super::*;
+
+    fn info(key: &str, code: ErrorCode, status: ReplicaStatus) -> KeyInfo {
+        KeyInfo {
+            key: key.to_string(),
+            code: code as i32,
+            size: 2048,
+            replicas: vec![ReplicaDescriptor {
+                id: 7,
+                status: status as i32,
+                buffer: Some(BufferDescriptor {
+                    size: 2048,
+                    buffer_address: 0x1000,
+                    protocol: "tcp".to_string(),
+                    transport_endpoint: "127.0.0.1:7000".to_string(),
+                }),
+                segment_name: "node-a".to_string(),
+            }],
+            lease_remaining_ms: 1500,
+            soft_pinned: true,
+            hard_pinned: false,
+            checksum: None,
+        }
+    }
+
+    #[test]
+    fn status_follows_the_replicas_and_the_code() {
+        let done = KeyView::from_info(info("a", ErrorCode::Ok, ReplicaStatus::Complete));
+        assert_eq!(done.status, "complete");
+        let writing = KeyView::from_info(info("b", ErrorCode::Ok, ReplicaStatus::Processing));
+        assert_eq!(writing.status, "in progress");
+        let missing = KeyView::from_info(KeyInfo {
+            replicas: Vec::new(),
+            ..info("c", ErrorCode::ObjectNotFound, ReplicaStatus::Complete)
+        });
+        assert_eq!(missing.status, "not found");
+        assert_eq!(missing.code, -704);
+    }
+
+    #[test]
+    fn table_shows_replica_lease_and_pins() {
+        let table = render(&[KeyView::from_info(info(
+            "a",
+            ErrorCode::Ok,
+            ReplicaStatus::Complete,
+        ))]);
+        for needle in [
+            "a",
+            "complete",
+            "2 KiB",
+            "node-a 0x1000 @ 127.0.0.1:7000 (complete)",
+            "1500 ms",
+            "soft",
+        ] {
+            assert!(table.contains(needle), "{needle} missing from\n{table}");
+        }
+    }
+}
