@@ -61,7 +61,6 @@ async fn run(args: Vec<String>, stdin: Vec<u8>) -> Output {
         }
         let mut child = command
             .args(&args)
-            .env("MOONCAKE_LOG_LEVEL", "warn")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -113,6 +112,7 @@ async fn put_from_a_file_and_stdin_then_get_to_stdout_and_a_file() {
         .await;
     assert_exit(&put, 0);
     assert!(stdout(&put).contains("stored \"file-key\""), "{}", stdout(&put));
+    assert_eq!(stderr(&put), "", "a successful put prints nothing on stderr");
 
     let get = store.run(&["get", "file-key"], b"").await;
     assert_exit(&get, 0);

@@ -94,6 +94,7 @@ struct PutReport<'a> {
 
 /// Runs `mooncake put`.
 pub fn put(args: PutArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    super::init_client_logging(global);
     let value = match args.generate {
         Some(size) => generated(size)?,
         None => read_input(args.file.as_deref().unwrap_or("-"))?,
@@ -145,6 +146,7 @@ pub fn put(args: PutArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 
 /// Runs `mooncake get`.
 pub fn get(args: GetArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    super::init_client_logging(global);
     let result = super::runtime()?.block_on(async {
         let client = match connect(global).await {
             Ok(client) => client,
@@ -186,6 +188,7 @@ struct RemoveReport<'a> {
 
 /// Runs `mooncake rm`.
 pub fn rm(args: RmArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    super::init_client_logging(global);
     super::runtime()?.block_on(async {
         let master = match MasterRpc::connect(&global.master).await {
             Ok(master) => master,
@@ -241,6 +244,7 @@ pub fn rm(args: RmArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 
 /// Runs `mooncake exists`.
 pub fn exists(args: ExistsArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    super::init_client_logging(global);
     super::runtime()?.block_on(async {
         let master = match MasterRpc::connect(&global.master).await {
             Ok(master) => master,

@@ -114,6 +114,7 @@ fn replica_status(status: i32) -> &'static str {
 
 /// Runs `mooncake query-key`.
 pub fn run(args: QueryKeyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    super::init_client_logging(global);
     let answer = super::runtime()?.block_on(async {
         let master = MasterRpc::connect(&global.master).await?;
         master.query_keys(&args.keys).await

@@ -92,6 +92,7 @@ fn segment_status(status: i32) -> &'static str {
 
 /// Runs `mooncake segments`.
 pub fn run(args: SegmentsArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    super::init_client_logging(global);
     let command = args.command.unwrap_or(SegmentsCommand::List);
     if let SegmentsCommand::Mount = command {
         return Ok(output::fail(
