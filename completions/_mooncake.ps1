@@ -25,7 +25,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -39,6 +41,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('exists', 'exists', [CompletionResultType]::ParameterValue, 'Exit 0 if KEY exists, 1 if it does not')
             [CompletionResult]::new('query-key', 'query-key', [CompletionResultType]::ParameterValue, 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease')
             [CompletionResult]::new('segments', 'segments', [CompletionResultType]::ParameterValue, 'List, query or unmount the memory segments nodes contribute')
+            [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Run a storage node (`mooncake node join`): contribute memory to the pool')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a single-host store: a master with the embedded metadata server plus one node')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -178,7 +182,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -191,7 +197,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -207,7 +215,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('--soft-pin', '--soft-pin', [CompletionResultType]::ParameterName, 'Soft-pin the object: evicted only after unpinned objects')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -223,7 +233,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -237,7 +249,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Remove even objects under a read lease or with a replication task')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Remove every object; prints how many')
@@ -252,7 +266,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -265,7 +281,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -278,7 +296,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -296,7 +316,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -309,7 +331,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -322,7 +346,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -336,7 +362,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
             [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -367,6 +395,90 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
         'mooncake;segments;help;help' {
             break
         }
+        'mooncake;node' {
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'Contribute memory to the pool and serve it until SIGINT/SIGTERM')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mooncake;node;join' {
+            [CompletionResult]::new('--local-hostname', '--local-hostname', [CompletionResultType]::ParameterName, 'Address peers reach this node at (`host` or `host:port`); the node binds and publishes it')
+            [CompletionResult]::new('--local_hostname', '--local_hostname', [CompletionResultType]::ParameterName, 'Address peers reach this node at (`host` or `host:port`); the node binds and publishes it')
+            [CompletionResult]::new('--global-segment-size', '--global-segment-size', [CompletionResultType]::ParameterName, 'Memory this node contributes to the pool (3.2GB, 512MiB, bytes)')
+            [CompletionResult]::new('--global_segment_size', '--global_segment_size', [CompletionResultType]::ParameterName, 'Memory this node contributes to the pool (3.2GB, 512MiB, bytes)')
+            [CompletionResult]::new('--local-buffer-size', '--local-buffer-size', [CompletionResultType]::ParameterName, 'Transfer buffer size (accepted for compatibility: transfers use callers'' buffers directly)')
+            [CompletionResult]::new('--local_buffer_size', '--local_buffer_size', [CompletionResultType]::ParameterName, 'Transfer buffer size (accepted for compatibility: transfers use callers'' buffers directly)')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'Data-path protocol (tcp; same-host peers use shared memory automatically)')
+            [CompletionResult]::new('--device-name', '--device-name', [CompletionResultType]::ParameterName, 'RDMA device names (unused with tcp)')
+            [CompletionResult]::new('--device_name', '--device_name', [CompletionResultType]::ParameterName, 'RDMA device names (unused with tcp)')
+            [CompletionResult]::new('--rest-port', '--rest-port', [CompletionResultType]::ParameterName, 'Port of the REST store service; default 8080 when free, otherwise the service is off')
+            [CompletionResult]::new('--rest_port', '--rest_port', [CompletionResultType]::ParameterName, 'Port of the REST store service; default 8080 when free, otherwise the service is off')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the REST store service; default 8080 when free, otherwise the service is off')
+            [CompletionResult]::new('--rest-host', '--rest-host', [CompletionResultType]::ParameterName, 'Address the REST store service binds')
+            [CompletionResult]::new('--rest_host', '--rest_host', [CompletionResultType]::ParameterName, 'Address the REST store service binds')
+            [CompletionResult]::new('--connect-retries', '--connect-retries', [CompletionResultType]::ParameterName, 'Attempts to reach the master at start before giving up (with doubling backoff from 200 ms)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;node;help' {
+            [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'Contribute memory to the pool and serve it until SIGINT/SIGTERM')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mooncake;node;help;join' {
+            break
+        }
+        'mooncake;node;help;help' {
+            break
+        }
+        'mooncake;up' {
+            [CompletionResult]::new('--global-segment-size', '--global-segment-size', [CompletionResultType]::ParameterName, 'Memory the node contributes; default: 1 GiB, or an eighth of the available memory if less')
+            [CompletionResult]::new('--global_segment_size', '--global_segment_size', [CompletionResultType]::ParameterName, 'Memory the node contributes; default: 1 GiB, or an eighth of the available memory if less')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address every service binds (loopback by default: a development stack)')
+            [CompletionResult]::new('--rpc-port', '--rpc-port', [CompletionResultType]::ParameterName, 'Master gRPC port')
+            [CompletionResult]::new('--rpc_port', '--rpc_port', [CompletionResultType]::ParameterName, 'Master gRPC port')
+            [CompletionResult]::new('--metrics-port', '--metrics-port', [CompletionResultType]::ParameterName, 'Master admin/metrics HTTP port')
+            [CompletionResult]::new('--metrics_port', '--metrics_port', [CompletionResultType]::ParameterName, 'Master admin/metrics HTTP port')
+            [CompletionResult]::new('--http-metadata-server-port', '--http-metadata-server-port', [CompletionResultType]::ParameterName, 'Embedded HTTP metadata server port')
+            [CompletionResult]::new('--http_metadata_server_port', '--http_metadata_server_port', [CompletionResultType]::ParameterName, 'Embedded HTTP metadata server port')
+            [CompletionResult]::new('--rest-port', '--rest-port', [CompletionResultType]::ParameterName, 'Node REST store service port')
+            [CompletionResult]::new('--rest_port', '--rest_port', [CompletionResultType]::ParameterName, 'Node REST store service port')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mooncake;help' {
             [CompletionResult]::new('master', 'master', [CompletionResultType]::ParameterValue, 'Run the master: the service that decides where every object lives (also `mooncake_master`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL on stdout')
@@ -376,6 +488,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('exists', 'exists', [CompletionResultType]::ParameterValue, 'Exit 0 if KEY exists, 1 if it does not')
             [CompletionResult]::new('query-key', 'query-key', [CompletionResultType]::ParameterValue, 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease')
             [CompletionResult]::new('segments', 'segments', [CompletionResultType]::ParameterValue, 'List, query or unmount the memory segments nodes contribute')
+            [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Run a storage node (`mooncake node join`): contribute memory to the pool')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a single-host store: a master with the embedded metadata server plus one node')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -417,6 +531,16 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             break
         }
         'mooncake;help;segments;unmount' {
+            break
+        }
+        'mooncake;help;node' {
+            [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'Contribute memory to the pool and serve it until SIGINT/SIGTERM')
+            break
+        }
+        'mooncake;help;node;join' {
+            break
+        }
+        'mooncake;help;up' {
             break
         }
         'mooncake;help;help' {

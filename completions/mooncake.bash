@@ -31,6 +31,9 @@ _mooncake() {
             mooncake,master)
                 cmd="mooncake__subcmd__master"
                 ;;
+            mooncake,node)
+                cmd="mooncake__subcmd__node"
+                ;;
             mooncake,put)
                 cmd="mooncake__subcmd__put"
                 ;;
@@ -42,6 +45,9 @@ _mooncake() {
                 ;;
             mooncake,segments)
                 cmd="mooncake__subcmd__segments"
+                ;;
+            mooncake,up)
+                cmd="mooncake__subcmd__up"
                 ;;
             mooncake__subcmd__help,completions)
                 cmd="mooncake__subcmd__help__subcmd__completions"
@@ -58,6 +64,9 @@ _mooncake() {
             mooncake__subcmd__help,master)
                 cmd="mooncake__subcmd__help__subcmd__master"
                 ;;
+            mooncake__subcmd__help,node)
+                cmd="mooncake__subcmd__help__subcmd__node"
+                ;;
             mooncake__subcmd__help,put)
                 cmd="mooncake__subcmd__help__subcmd__put"
                 ;;
@@ -70,6 +79,12 @@ _mooncake() {
             mooncake__subcmd__help,segments)
                 cmd="mooncake__subcmd__help__subcmd__segments"
                 ;;
+            mooncake__subcmd__help,up)
+                cmd="mooncake__subcmd__help__subcmd__up"
+                ;;
+            mooncake__subcmd__help__subcmd__node,join)
+                cmd="mooncake__subcmd__help__subcmd__node__subcmd__join"
+                ;;
             mooncake__subcmd__help__subcmd__segments,list)
                 cmd="mooncake__subcmd__help__subcmd__segments__subcmd__list"
                 ;;
@@ -81,6 +96,18 @@ _mooncake() {
                 ;;
             mooncake__subcmd__help__subcmd__segments,unmount)
                 cmd="mooncake__subcmd__help__subcmd__segments__subcmd__unmount"
+                ;;
+            mooncake__subcmd__node,help)
+                cmd="mooncake__subcmd__node__subcmd__help"
+                ;;
+            mooncake__subcmd__node,join)
+                cmd="mooncake__subcmd__node__subcmd__join"
+                ;;
+            mooncake__subcmd__node__subcmd__help,help)
+                cmd="mooncake__subcmd__node__subcmd__help__subcmd__help"
+                ;;
+            mooncake__subcmd__node__subcmd__help,join)
+                cmd="mooncake__subcmd__node__subcmd__help__subcmd__join"
                 ;;
             mooncake__subcmd__segments,help)
                 cmd="mooncake__subcmd__segments__subcmd__help"
@@ -119,7 +146,7 @@ _mooncake() {
 
     case "${cmd}" in
         mooncake)
-            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version master completions put get rm exists query-key segments help"
+            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version master completions put get rm exists query-key segments node up help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -141,7 +168,15 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -157,7 +192,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__completions)
-            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version bash elvish fish powershell zsh"
+            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,7 +214,15 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -195,7 +238,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__exists)
-            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version"
+            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -217,7 +260,15 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -233,7 +284,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__get)
-            opts="-o -h -V --output-file --log_level --log-level --output --master --metadata-server --admin --help --version"
+            opts="-o -h -V --output-file --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -263,7 +314,15 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -279,7 +338,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__help)
-            opts="master completions put get rm exists query-key segments help"
+            opts="master completions put get rm exists query-key segments node up help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -351,6 +410,34 @@ _mooncake() {
         mooncake__subcmd__help__subcmd__master)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__node)
+            opts="join"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__node__subcmd__join)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -474,8 +561,22 @@ _mooncake() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mooncake__subcmd__help__subcmd__up)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mooncake__subcmd__master)
-            opts="-h -V --config_path --config-path --config --rpc_port --rpc-port --port --rpc_address --rpc-address --rpc_interface --rpc-interface --rpc_thread_num --rpc-thread-num --max_threads --max-threads --rpc_conn_timeout_seconds --rpc-conn-timeout-seconds --rpc_enable_tcp_no_delay --rpc-enable-tcp-no-delay --enable_metric_reporting --enable-metric-reporting --metrics_port --metrics-port --metrics_host --metrics-host --enable_http_metadata_server --enable-http-metadata-server --http_metadata_server_host --http-metadata-server-host --http_metadata_server_port --http-metadata-server-port --enable_metadata_cleanup_on_timeout --enable-metadata-cleanup-on-timeout --memory_allocator --memory-allocator --allocation_strategy --allocation-strategy --put_start_discard_timeout_sec --put-start-discard-timeout-sec --put_start_release_timeout_sec --put-start-release-timeout-sec --default_kv_lease_ttl --default-kv-lease-ttl --default_kv_soft_pin_ttl --default-kv-soft-pin-ttl --max_kv_soft_pin_ttl --max-kv-soft-pin-ttl --allow_evict_soft_pinned_objects --allow-evict-soft-pinned-objects --eviction_ratio --eviction-ratio --eviction_high_watermark_ratio --eviction-high-watermark-ratio --client_ttl --client_live_ttl_sec --client-ttl --enable_ha --enable-ha --ha_backend_type --ha-backend-type --ha_backend_connstring --ha-backend-connstring --etcd_endpoints --etcd-endpoints --cluster_id --cluster-id --enable_oplog --enable-oplog --enable_snapshot --enable-snapshot --enable_snapshot_restore --enable-snapshot-restore --snapshot_interval_seconds --snapshot-interval-seconds --snapshot_child_timeout_seconds --snapshot-child-timeout-seconds --snapshot_retention_count --snapshot-retention-count --snapshot_object_store_type --snapshot-object-store-type --snapshot_local_path --snapshot-local-path --snapshot_catalog_store_type --snapshot-catalog-store-type --snapshot_catalog_store_connstring --snapshot-catalog-store-connstring --snapshot_backup_dir --snapshot-backup-dir --max_total_finished_tasks --max-total-finished-tasks --max_total_pending_tasks --max-total-pending-tasks --max_total_processing_tasks --max-total-processing-tasks --pending_task_timeout_sec --pending-task-timeout-sec --processing_task_timeout_sec --processing-task-timeout-sec --max_retry_attempts --max-retry-attempts --enable_offload --enable-offload --offload_on_evict --offload-on-evict --offload_force_evict --offload-force-evict --promotion_on_hit --promotion-on-hit --promotion_admission_threshold --promotion-admission-threshold --promotion_queue_limit --promotion-queue-limit --promotion_max_per_heartbeat --promotion-max-per-heartbeat --offloading_queue_limit --offloading-queue-limit --offload_cap_ratio --offload-cap-ratio --quota_bytes --quota-bytes --enable_disk_eviction --enable-disk-eviction --root_fs_dir --root-fs-dir --global_file_segment_size --global-file-segment-size --enable_cxl --enable-cxl --cxl_path --cxl-path --cxl_size --cxl-size --log_level --log-level --output --master --metadata-server --admin --help --version"
+            opts="-h -V --config_path --config-path --config --rpc_port --rpc-port --port --rpc_address --rpc-address --rpc_interface --rpc-interface --rpc_thread_num --rpc-thread-num --max_threads --max-threads --rpc_conn_timeout_seconds --rpc-conn-timeout-seconds --rpc_enable_tcp_no_delay --rpc-enable-tcp-no-delay --enable_metric_reporting --enable-metric-reporting --metrics_port --metrics-port --metrics_host --metrics-host --enable_http_metadata_server --enable-http-metadata-server --http_metadata_server_host --http-metadata-server-host --http_metadata_server_port --http-metadata-server-port --enable_metadata_cleanup_on_timeout --enable-metadata-cleanup-on-timeout --memory_allocator --memory-allocator --allocation_strategy --allocation-strategy --put_start_discard_timeout_sec --put-start-discard-timeout-sec --put_start_release_timeout_sec --put-start-release-timeout-sec --default_kv_lease_ttl --default-kv-lease-ttl --default_kv_soft_pin_ttl --default-kv-soft-pin-ttl --max_kv_soft_pin_ttl --max-kv-soft-pin-ttl --allow_evict_soft_pinned_objects --allow-evict-soft-pinned-objects --eviction_ratio --eviction-ratio --eviction_high_watermark_ratio --eviction-high-watermark-ratio --client_ttl --client_live_ttl_sec --client-ttl --enable_ha --enable-ha --ha_backend_type --ha-backend-type --ha_backend_connstring --ha-backend-connstring --etcd_endpoints --etcd-endpoints --cluster_id --cluster-id --enable_oplog --enable-oplog --enable_snapshot --enable-snapshot --enable_snapshot_restore --enable-snapshot-restore --snapshot_interval_seconds --snapshot-interval-seconds --snapshot_child_timeout_seconds --snapshot-child-timeout-seconds --snapshot_retention_count --snapshot-retention-count --snapshot_object_store_type --snapshot-object-store-type --snapshot_local_path --snapshot-local-path --snapshot_catalog_store_type --snapshot-catalog-store-type --snapshot_catalog_store_connstring --snapshot-catalog-store-connstring --snapshot_backup_dir --snapshot-backup-dir --max_total_finished_tasks --max-total-finished-tasks --max_total_pending_tasks --max-total-pending-tasks --max_total_processing_tasks --max-total-processing-tasks --pending_task_timeout_sec --pending-task-timeout-sec --processing_task_timeout_sec --processing-task-timeout-sec --max_retry_attempts --max-retry-attempts --enable_offload --enable-offload --offload_on_evict --offload-on-evict --offload_force_evict --offload-force-evict --promotion_on_hit --promotion-on-hit --promotion_admission_threshold --promotion-admission-threshold --promotion_queue_limit --promotion-queue-limit --promotion_max_per_heartbeat --promotion-max-per-heartbeat --offloading_queue_limit --offloading-queue-limit --offload_cap_ratio --offload-cap-ratio --quota_bytes --quota-bytes --enable_disk_eviction --enable-disk-eviction --root_fs_dir --root-fs-dir --global_file_segment_size --global-file-segment-size --enable_cxl --enable-cxl --cxl_path --cxl-path --cxl_size --cxl-size --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1021,7 +1122,209 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__node)
+            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version join help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__node__subcmd__help)
+            opts="join help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__node__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__node__subcmd__help__subcmd__join)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__node__subcmd__join)
+            opts="-h -V --local_hostname --local-hostname --global_segment_size --global-segment-size --local_buffer_size --local-buffer-size --protocol --device_name --device-name --rest_port --port --rest-port --rest_host --rest-host --connect-retries --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --local-hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local_hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global-segment-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global_segment_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local-buffer-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local_buffer_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --protocol)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device_name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rest-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rest_port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rest-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rest_host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1037,7 +1340,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__put)
-            opts="-h -V --generate --replica-num --soft-pin --preferred-segment --log_level --log-level --output --master --metadata-server --admin --help --version"
+            opts="-h -V --generate --replica-num --soft-pin --preferred-segment --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1071,7 +1374,15 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1087,7 +1398,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__query__subcmd__key)
-            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version"
+            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1109,7 +1420,15 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1125,7 +1444,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__rm)
-            opts="-h -V --force --all --regex --log_level --log-level --output --master --metadata-server --admin --help --version"
+            opts="-h -V --force --all --regex --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1151,7 +1470,15 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1167,7 +1494,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__segments)
-            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version list query mount unmount help"
+            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version list query mount unmount help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1189,7 +1516,15 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1289,7 +1624,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__segments__subcmd__list)
-            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version"
+            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1311,7 +1646,15 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1327,7 +1670,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__segments__subcmd__mount)
-            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version"
+            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1349,7 +1692,15 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1365,7 +1716,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__segments__subcmd__query)
-            opts="-h -V --log_level --log-level --output --master --metadata-server --admin --help --version"
+            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1387,7 +1738,15 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1403,7 +1762,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__segments__subcmd__unmount)
-            opts="-h -V --grace --log_level --log-level --output --master --metadata-server --admin --help --version"
+            opts="-h -V --grace --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1429,7 +1788,105 @@ _mooncake() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__up)
+            opts="-h -V --global_segment_size --global-segment-size --host --rpc_port --rpc-port --metrics_port --metrics-port --http_metadata_server_port --http-metadata-server-port --rest_port --rest-port --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --global-segment-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global_segment_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc_port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics_port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-metadata-server-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http_metadata_server_port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rest-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rest_port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -22,7 +22,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -36,6 +38,8 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand exists 'Exit 0 if KEY exists, 1 if it does not'
             cand query-key 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
             cand segments 'List, query or unmount the memory segments nodes contribute'
+            cand node 'Run a storage node (`mooncake node join`): contribute memory to the pool'
+            cand up 'Start a single-host store: a master with the embedded metadata server plus one node'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mooncake;master'= {
@@ -174,7 +178,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -186,7 +192,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -201,7 +209,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand --soft-pin 'Soft-pin the object: evicted only after unpinned objects'
             cand -h 'Print help (see more with ''--help'')'
@@ -216,7 +226,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -229,7 +241,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand --force 'Remove even objects under a read lease or with a replication task'
             cand --all 'Remove every object; prints how many'
@@ -243,7 +257,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -255,7 +271,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -267,7 +285,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -284,7 +304,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -296,7 +318,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -308,7 +332,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -321,7 +347,9 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
             cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
             cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
             cand --admin 'The master''s admin HTTP base URL'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -345,6 +373,84 @@ set edit:completion:arg-completer[mooncake] = {|@words|
         }
         &'mooncake;segments;help;help'= {
         }
+        &'mooncake;node'= {
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand join 'Contribute memory to the pool and serve it until SIGINT/SIGTERM'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mooncake;node;join'= {
+            cand --local-hostname 'Address peers reach this node at (`host` or `host:port`); the node binds and publishes it'
+            cand --local_hostname 'Address peers reach this node at (`host` or `host:port`); the node binds and publishes it'
+            cand --global-segment-size 'Memory this node contributes to the pool (3.2GB, 512MiB, bytes)'
+            cand --global_segment_size 'Memory this node contributes to the pool (3.2GB, 512MiB, bytes)'
+            cand --local-buffer-size 'Transfer buffer size (accepted for compatibility: transfers use callers'' buffers directly)'
+            cand --local_buffer_size 'Transfer buffer size (accepted for compatibility: transfers use callers'' buffers directly)'
+            cand --protocol 'Data-path protocol (tcp; same-host peers use shared memory automatically)'
+            cand --device-name 'RDMA device names (unused with tcp)'
+            cand --device_name 'RDMA device names (unused with tcp)'
+            cand --rest-port 'Port of the REST store service; default 8080 when free, otherwise the service is off'
+            cand --rest_port 'Port of the REST store service; default 8080 when free, otherwise the service is off'
+            cand --port 'Port of the REST store service; default 8080 when free, otherwise the service is off'
+            cand --rest-host 'Address the REST store service binds'
+            cand --rest_host 'Address the REST store service binds'
+            cand --connect-retries 'Attempts to reach the master at start before giving up (with doubling backoff from 200 ms)'
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mooncake;node;help'= {
+            cand join 'Contribute memory to the pool and serve it until SIGINT/SIGTERM'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mooncake;node;help;join'= {
+        }
+        &'mooncake;node;help;help'= {
+        }
+        &'mooncake;up'= {
+            cand --global-segment-size 'Memory the node contributes; default: 1 GiB, or an eighth of the available memory if less'
+            cand --global_segment_size 'Memory the node contributes; default: 1 GiB, or an eighth of the available memory if less'
+            cand --host 'Address every service binds (loopback by default: a development stack)'
+            cand --rpc-port 'Master gRPC port'
+            cand --rpc_port 'Master gRPC port'
+            cand --metrics-port 'Master admin/metrics HTTP port'
+            cand --metrics_port 'Master admin/metrics HTTP port'
+            cand --http-metadata-server-port 'Embedded HTTP metadata server port'
+            cand --http_metadata_server_port 'Embedded HTTP metadata server port'
+            cand --rest-port 'Node REST store service port'
+            cand --rest_port 'Node REST store service port'
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mooncake;help'= {
             cand master 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
             cand completions 'Print the shell completion script for SHELL on stdout'
@@ -354,6 +460,8 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand exists 'Exit 0 if KEY exists, 1 if it does not'
             cand query-key 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
             cand segments 'List, query or unmount the memory segments nodes contribute'
+            cand node 'Run a storage node (`mooncake node join`): contribute memory to the pool'
+            cand up 'Start a single-host store: a master with the embedded metadata server plus one node'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mooncake;help;master'= {
@@ -383,6 +491,13 @@ set edit:completion:arg-completer[mooncake] = {|@words|
         &'mooncake;help;segments;mount'= {
         }
         &'mooncake;help;segments;unmount'= {
+        }
+        &'mooncake;help;node'= {
+            cand join 'Contribute memory to the pool and serve it until SIGINT/SIGTERM'
+        }
+        &'mooncake;help;node;join'= {
+        }
+        &'mooncake;help;up'= {
         }
         &'mooncake;help;help'= {
         }

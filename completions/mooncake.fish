@@ -31,8 +31,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_needs_command" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_needs_command" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_needs_command" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_needs_command" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_needs_command" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_needs_command" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_needs_command" -s V -l version -d 'Print version'
@@ -44,6 +44,8 @@ complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "rm" -d 'Remove KE
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "exists" -d 'Exit 0 if KEY exists, 1 if it does not'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "query-key" -d 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "node" -d 'Run a storage node (`mooncake node join`): contribute memory to the pool'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "up" -d 'Start a single-host store: a master with the embedded metadata server plus one node'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l config -l config_path -l config-path -d 'YAML (.yaml, .yml) or JSON (.json) config file; its keys are the underscore flag names' -r -F
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l rpc-port -l rpc_port -d 'gRPC listen port; 0 picks a free port [default: 50051]' -r
@@ -132,8 +134,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -s V -l version -d 'Print version'
@@ -144,8 +146,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -s V -l version -d 'Print version'
@@ -159,8 +161,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l soft-pin -d 'Soft-pin the object: evicted only after unpinned objects'
 complete -c mooncake -n "__fish_mooncake_using_subcommand put" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -173,8 +175,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand get" -s V -l version -d 'Print version'
@@ -186,8 +188,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l force -d 'Remove even objects under a read lease or with a replication task'
 complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l all -d 'Remove every object; prints how many'
@@ -200,8 +202,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -s V -l version -d 'Print version'
@@ -212,8 +214,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -s V -l version -d 'Print version'
@@ -224,8 +226,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -s V -l version -d 'Print version'
@@ -241,8 +243,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
@@ -253,8 +255,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -s V -l version -d 'Print version'
@@ -265,8 +267,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -s V -l version -d 'Print version'
@@ -278,8 +280,8 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l master -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l metadata-server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -s V -l version -d 'Print version'
@@ -288,16 +290,73 @@ complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_s
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "mount" -d 'Not done here: a node mounts its own memory (`mooncake node join`, or the node\'s REST `/api/mount`); always exits 2 with that explanation'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "unmount" -d 'Unmount a segment by id (or name) on behalf of its node'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "put" -d 'Store FILE (or stdin) under KEY'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "get" -d 'Read KEY\'s value to stdout or a file; exit 1 if the key is not found'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "rm" -d 'Remove KEY, every key (--all) or the keys matching a regex (--regex)'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "exists" -d 'Exit 0 if KEY exists, 1 if it does not'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "query-key" -d 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -f -a "join" -d 'Contribute memory to the pool and serve it until SIGINT/SIGTERM'
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l local-hostname -l local_hostname -d 'Address peers reach this node at (`host` or `host:port`); the node binds and publishes it' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l global-segment-size -l global_segment_size -d 'Memory this node contributes to the pool (3.2GB, 512MiB, bytes)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l local-buffer-size -l local_buffer_size -d 'Transfer buffer size (accepted for compatibility: transfers use callers\' buffers directly)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l protocol -d 'Data-path protocol (tcp; same-host peers use shared memory automatically)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l device-name -l device_name -d 'RDMA device names (unused with tcp)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l rest-port -l rest_port -l port -d 'Port of the REST store service; default 8080 when free, otherwise the service is off' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l rest-host -l rest_host -d 'Address the REST store service binds' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l connect-retries -d 'Attempts to reach the master at start before giving up (with doubling backoff from 200 ms)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from help" -f -a "join" -d 'Contribute memory to the pool and serve it until SIGINT/SIGTERM'
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l global-segment-size -l global_segment_size -d 'Memory the node contributes; default: 1 GiB, or an eighth of the available memory if less' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l host -d 'Address every service binds (loopback by default: a development stack)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l rpc-port -l rpc_port -d 'Master gRPC port' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l metrics-port -l metrics_port -d 'Master admin/metrics HTTP port' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l http-metadata-server-port -l http_metadata_server_port -d 'Embedded HTTP metadata server port' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l rest-port -l rest_port -d 'Node REST store service port' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "put" -d 'Store FILE (or stdin) under KEY'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "get" -d 'Read KEY\'s value to stdout or a file; exit 1 if the key is not found'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "rm" -d 'Remove KEY, every key (--all) or the keys matching a regex (--regex)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "exists" -d 'Exit 0 if KEY exists, 1 if it does not'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "query-key" -d 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "node" -d 'Run a storage node (`mooncake node join`): contribute memory to the pool'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "up" -d 'Start a single-host store: a master with the embedded metadata server plus one node'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "list" -d 'Every mounted segment: name, id, status, use and endpoint'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "query" -d 'The segments mounted under NAME; exit 1 if there are none'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "mount" -d 'Not done here: a node mounts its own memory (`mooncake node join`, or the node\'s REST `/api/mount`); always exits 2 with that explanation'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "unmount" -d 'Unmount a segment by id (or name) on behalf of its node'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from node" -f -a "join" -d 'Contribute memory to the pool and serve it until SIGINT/SIGTERM'

@@ -42,6 +42,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "MOONCAKE_MASTER",
+        visible_alias = "master_server",
         default_value = "127.0.0.1:50051"
     )]
     pub master: String,
@@ -51,6 +52,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "MOONCAKE_METADATA_SERVER",
+        visible_alias = "metadata_server",
         default_value = "P2PHANDSHAKE"
     )]
     pub metadata_server: String,
@@ -109,6 +111,15 @@ pub enum Command {
 
     /// List, query or unmount the memory segments nodes contribute
     Segments(crate::commands::segments::SegmentsArgs),
+
+    /// Run a storage node (`mooncake node join`): contribute memory to the pool
+    Node(crate::commands::node::NodeArgs),
+
+    /// Start a single-host store: a master with the embedded metadata server plus one node
+    ///
+    /// Everything binds --host (127.0.0.1 by default) on the default ports; the endpoints and the next
+    /// commands to try are printed. Ctrl-C stops everything.
+    Up(crate::commands::up::UpArgs),
 }
 
 /// `--log-level` values.

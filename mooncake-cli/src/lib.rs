@@ -9,6 +9,7 @@ pub mod generate;
 pub mod logging;
 pub mod master_client;
 pub mod output;
+pub mod signals;
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -45,6 +46,8 @@ pub fn run_with(argv: impl IntoIterator<Item = OsString>) -> anyhow::Result<Exit
         Command::Exists(args) => commands::data::exists(args, &cli.global),
         Command::QueryKey(args) => commands::query_key::run(args, &cli.global),
         Command::Segments(args) => commands::segments::run(args, &cli.global),
+        Command::Node(args) => commands::node::run(args, &cli.global),
+        Command::Up(args) => commands::up::run(args, &cli.global),
     }
 }
 

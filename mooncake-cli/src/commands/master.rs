@@ -36,57 +36,9 @@ pub fn run(args: MasterArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 async fn serve(config: MasterConfig) -> anyhow::Result<()> {
     let cancel = CancellationToken::new();
     // Installed before the listeners open, so a signal that arrives during start-up is not lost.
-    let signals = Signals::install().context("install the SIGINT/SIGTERM handlers")?;
+    let signals = crate::signals::Signals::install().context("install the SIGINT/SIGTERM handlers")?;
     tokio::spawn(signals.cancel_on_signal(cancel.clone()));
     mooncake_master::server::run(config, cancel)
         .await
         .context("master failed")
-}
-
-/// SIGINT and SIGTERM. The first one starts the ordered shutdown; a second one means the operator
-/// will not wait for it.
-struct Signals {
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    #[cfg(unix)]
-    fn install() -> std::io::Result<Self> {
-        use tokio::signal::unix::{SignalKind, signal};
-        Ok(Self {
-            interrupt: signal(SignalKind::interrupt())?,
-            terminate: signal(SignalKind::terminate())?,
-        })
-    }
-
-    #[cfg(not(unix))]
-    fn install() -> std::io::Result<Self> {
-        Ok(Self {})
-    }
-
-    #[cfg(unix)]
-    async fn next(&mut self) -> &'static str {
-        tokio::select! {
-            _ = self.interrupt.recv() => "SIGINT",
-            _ = self.terminate.recv() => "SIGTERM",
-        }
-    }
-
-    #[cfg(not(unix))]
-    async fn next(&mut self) -> &'static str {
-        let _ = tokio::signal::ctrl_c().await;
-        "Ctrl-C"
-    }
-
-    async fn cancel_on_signal(mut self, cancel: CancellationToken) {
-        let signal = self.next().await;
-        tracing::info!("received {signal}, shutting down");
-        cancel.cancel();
-        let signal = self.next().await;
-        tracing::warn!("received {signal} again, exiting without finishing the shutdown");
-        std::process::exit(i32::from(Exit::Interrupted.code()));
-    }
 }

@@ -3,8 +3,10 @@
 pub mod completions;
 pub mod data;
 pub mod master;
+pub mod node;
 pub mod query_key;
 pub mod segments;
+pub mod up;
 
 use anyhow::Context;
 
