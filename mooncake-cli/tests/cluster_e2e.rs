@@ -1,0 +1,134 @@
+//! End to end with real processes on loopback: a master and two `mooncake node join` processes; a put
+//! with two replicas lands on both segments (`query-key` and the admin `/query_key` agree); after
+//! `kill -9` of one node, reads still succeed from the other replica, and after `client_ttl` the dead
+//! node's segment is gone from `/get_all_segments`.
+#![allow(clippy::unwrap_used)]
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use mooncake_tests::TestMaster;
+
+const BIN: &str = env!("CARGO_BIN_EXE_mooncake");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Kills the node process when the test ends, however it ends.
+struct NodeProcess(Child);
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn join(master: &str) -> NodeProcess {
+    let child = Command::new(BIN)
+        .args([
+            "node",
+            "join",
+            "--master",
+            master,
+            "--global-segment-size",
+            "32MiB",
+        ])
+        .args([
+            "--rest-host",
+            "127.0.0.1",
+            "--rest-port",
+            &free_port().to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    NodeProcess(child)
+}
+
+async fn admin(master: &TestMaster, path: &str) -> String {
+    reqwest::get(format!("{}{path}", master.admin_url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn wait_for(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn mooncake(master: &str, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(["--master", master])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_survive_the_kill_of_one_node() {
+    let master = TestMaster::start(|c| c.service.client_ttl = Duration::from_secs(1)).await;
+    let addr = master.handle.rpc_addr.to_string();
+    let mut a = join(&addr);
+    let _b = join(&addr);
+    wait_for("two segments", async || {
+        admin(&master, "/get_all_segments").await.lines().count() == 2
+    })
+    .await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("v");
+    let value: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 253) as u8).collect();
+    std::fs::write(&file, &value).unwrap();
+    let put = mooncake(&addr, &["put", "k", file.to_str().unwrap(), "--replica-num", "2"]);
+    assert!(put.status.success(), "{}", String::from_utf8_lossy(&put.stderr));
+
+    // The CLI's lease-free view and the admin endpoint agree on two replicas on distinct segments.
+    let query = mooncake(&addr, &["--output", "json", "query-key", "k"]);
+    assert!(query.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&query.stdout).unwrap();
+    let text = json.to_string();
+    let admin_view: serde_json::Value =
+        serde_json::from_str(&admin(&master, "/query_key?key=k").await).unwrap();
+    let endpoints: Vec<String> = admin_view["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["transport_endpoint_"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(endpoints.len(), 2);
+    assert_ne!(endpoints[0], endpoints[1]);
+    for endpoint in &endpoints {
+        assert!(text.contains(endpoint), "query-key shows {endpoint}: {text}");
+    }
+
+    // kill -9 one node: the other replica still serves reads.
+    a.0.kill().unwrap();
+    a.0.wait().unwrap();
+    for _ in 0..3 {
+        let get = mooncake(&addr, &["get", "k"]);
+        assert!(get.status.success(), "{}", String::from_utf8_lossy(&get.stderr));
+        assert!(get.stdout == value, "bytes differ after losing a replica");
+    }
+    // After client_ttl the dead node's segment leaves the pool.
+    wait_for("the dead node's segment to go", async || {
+        admin(&master, "/get_all_segments").await.lines().count() == 1
+    })
+    .await;
+    let get = mooncake(&addr, &["get", "k"]);
+    assert!(get.status.success() && get.stdout == value);
+    master.stop().await;
+}
