@@ -306,7 +306,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every mounted segment: name, id, status, use and endpoint')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'The segments mounted under NAME; exit 1 if there are none')
-            [CompletionResult]::new('mount', 'mount', [CompletionResultType]::ParameterValue, 'Not done here: a node mounts its own memory (`mooncake node join`, or the node''s REST `/api/mount`); always exits 2 with that explanation')
+            [CompletionResult]::new('mount', 'mount', [CompletionResultType]::ParameterValue, 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)')
             [CompletionResult]::new('unmount', 'unmount', [CompletionResultType]::ParameterValue, 'Unmount a segment by id (or name) on behalf of its node')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -342,6 +342,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             break
         }
         'mooncake;segments;mount' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'The node''s REST service, e.g. http://127.0.0.1:8081 (`mooncake up`) or :8080')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'How much memory (1GiB, 512MB, bytes)')
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
@@ -375,7 +377,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
         'mooncake;segments;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every mounted segment: name, id, status, use and endpoint')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'The segments mounted under NAME; exit 1 if there are none')
-            [CompletionResult]::new('mount', 'mount', [CompletionResultType]::ParameterValue, 'Not done here: a node mounts its own memory (`mooncake node join`, or the node''s REST `/api/mount`); always exits 2 with that explanation')
+            [CompletionResult]::new('mount', 'mount', [CompletionResultType]::ParameterValue, 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)')
             [CompletionResult]::new('unmount', 'unmount', [CompletionResultType]::ParameterValue, 'Unmount a segment by id (or name) on behalf of its node')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -517,7 +519,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
         'mooncake;help;segments' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every mounted segment: name, id, status, use and endpoint')
             [CompletionResult]::new('query', 'query', [CompletionResultType]::ParameterValue, 'The segments mounted under NAME; exit 1 if there are none')
-            [CompletionResult]::new('mount', 'mount', [CompletionResultType]::ParameterValue, 'Not done here: a node mounts its own memory (`mooncake node join`, or the node''s REST `/api/mount`); always exits 2 with that explanation')
+            [CompletionResult]::new('mount', 'mount', [CompletionResultType]::ParameterValue, 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)')
             [CompletionResult]::new('unmount', 'unmount', [CompletionResultType]::ParameterValue, 'Unmount a segment by id (or name) on behalf of its node')
             break
         }

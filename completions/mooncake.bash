@@ -1670,12 +1670,20 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__segments__subcmd__mount)
-            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
+            opts="-h -V --node --size --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
                     return 0

@@ -295,7 +295,7 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --version 'Print version'
             cand list 'Every mounted segment: name, id, status, use and endpoint'
             cand query 'The segments mounted under NAME; exit 1 if there are none'
-            cand mount 'Not done here: a node mounts its own memory (`mooncake node join`, or the node''s REST `/api/mount`); always exits 2 with that explanation'
+            cand mount 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)'
             cand unmount 'Unmount a segment by id (or name) on behalf of its node'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -328,6 +328,8 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --version 'Print version'
         }
         &'mooncake;segments;mount'= {
+            cand --node 'The node''s REST service, e.g. http://127.0.0.1:8081 (`mooncake up`) or :8080'
+            cand --size 'How much memory (1GiB, 512MB, bytes)'
             cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
             cand --output 'Output format of query commands'
@@ -359,7 +361,7 @@ set edit:completion:arg-completer[mooncake] = {|@words|
         &'mooncake;segments;help'= {
             cand list 'Every mounted segment: name, id, status, use and endpoint'
             cand query 'The segments mounted under NAME; exit 1 if there are none'
-            cand mount 'Not done here: a node mounts its own memory (`mooncake node join`, or the node''s REST `/api/mount`); always exits 2 with that explanation'
+            cand mount 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)'
             cand unmount 'Unmount a segment by id (or name) on behalf of its node'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -481,7 +483,7 @@ set edit:completion:arg-completer[mooncake] = {|@words|
         &'mooncake;help;segments'= {
             cand list 'Every mounted segment: name, id, status, use and endpoint'
             cand query 'The segments mounted under NAME; exit 1 if there are none'
-            cand mount 'Not done here: a node mounts its own memory (`mooncake node join`, or the node''s REST `/api/mount`); always exits 2 with that explanation'
+            cand mount 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)'
             cand unmount 'Unmount a segment by id (or name) on behalf of its node'
         }
         &'mooncake;help;segments;list'= {

@@ -233,7 +233,7 @@ complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fi
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -s V -l version -d 'Print version'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -f -a "list" -d 'Every mounted segment: name, id, status, use and endpoint'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -f -a "query" -d 'The segments mounted under NAME; exit 1 if there are none'
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -f -a "mount" -d 'Not done here: a node mounts its own memory (`mooncake node join`, or the node\'s REST `/api/mount`); always exits 2 with that explanation'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -f -a "mount" -d 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -f -a "unmount" -d 'Unmount a segment by id (or name) on behalf of its node'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
@@ -260,6 +260,8 @@ complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_s
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l node -d 'The node\'s REST service, e.g. http://127.0.0.1:8081 (`mooncake up`) or :8080' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l size -d 'How much memory (1GiB, 512MB, bytes)' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
 warn\t'Also unexpected events the process continued through'
 info\t'Also state changes: listening, mounts, shutdown'
@@ -287,7 +289,7 @@ complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_s
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -s V -l version -d 'Print version'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "list" -d 'Every mounted segment: name, id, status, use and endpoint'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "query" -d 'The segments mounted under NAME; exit 1 if there are none'
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "mount" -d 'Not done here: a node mounts its own memory (`mooncake node join`, or the node\'s REST `/api/mount`); always exits 2 with that explanation'
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "mount" -d 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "unmount" -d 'Unmount a segment by id (or name) on behalf of its node'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
@@ -357,6 +359,6 @@ complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_s
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "list" -d 'Every mounted segment: name, id, status, use and endpoint'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "query" -d 'The segments mounted under NAME; exit 1 if there are none'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "mount" -d 'Not done here: a node mounts its own memory (`mooncake node join`, or the node\'s REST `/api/mount`); always exits 2 with that explanation'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "mount" -d 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "unmount" -d 'Unmount a segment by id (or name) on behalf of its node'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from node" -f -a "join" -d 'Contribute memory to the pool and serve it until SIGINT/SIGTERM'

@@ -405,8 +405,21 @@ async fn segments_list_query_and_unmount() {
 
     let mount = store.run(&["segments", "mount"], b"").await;
     assert_exit(&mount, 2);
+    assert!(stderr(&mount).contains("--node"), "{}", stderr(&mount));
+    let closed = format!(
+        "http://127.0.0.1:{}",
+        TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    );
+    let mount = store
+        .run(&["segments", "mount", "--node", &closed, "--size", "1MiB"], b"")
+        .await;
+    assert_exit(&mount, 2);
     assert!(
-        stderr(&mount).contains("mooncake node join"),
+        stderr(&mount).contains("cannot reach the node"),
         "{}",
         stderr(&mount)
     );

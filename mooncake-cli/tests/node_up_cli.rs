@@ -202,6 +202,26 @@ async fn up_serves_put_and_get_through_the_cli_and_rest_then_stops_on_ctrl_c() {
         http.get(&rest).send().await.unwrap().text().await.unwrap(),
         "over rest"
     );
+    // More memory from the node, through its REST service.
+    let node = format!("http://127.0.0.1:{}", ports[3]);
+    let mount = Command::new(BIN)
+        .args([
+            "--master", &master, "segments", "mount", "--node", &node, "--size", "16MiB",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        mount.status.success(),
+        "{}",
+        String::from_utf8_lossy(&mount.stderr)
+    );
+    let listed = Command::new(BIN)
+        .args(["--master", &master, "--output", "json", "segments"])
+        .output()
+        .unwrap();
+    let segments: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(segments.as_array().map(Vec::len), Some(2), "{segments}");
+
     let summary = reqwest::get(format!("http://127.0.0.1:{}/metrics/summary", ports[1]))
         .await
         .unwrap()

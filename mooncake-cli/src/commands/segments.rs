@@ -32,9 +32,15 @@ pub enum SegmentsCommand {
         /// The segment name (a node's transfer-engine name, host:port)
         name: String,
     },
-    /// Not done here: a node mounts its own memory (`mooncake node join`, or the node's REST
-    /// `/api/mount`); always exits 2 with that explanation
-    Mount,
+    /// Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)
+    Mount {
+        /// The node's REST service, e.g. http://127.0.0.1:8081 (`mooncake up`) or :8080
+        #[arg(long, value_name = "URL")]
+        node: String,
+        /// How much memory (1GiB, 512MB, bytes)
+        #[arg(long, value_name = "SIZE")]
+        size: mooncake_master::config::ByteSize,
+    },
     /// Unmount a segment by id (or name) on behalf of its node
     Unmount {
         /// The segment id (as `segments list` shows) or name
@@ -94,12 +100,8 @@ fn segment_status(status: i32) -> &'static str {
 pub fn run(args: SegmentsArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     super::init_client_logging(global);
     let command = args.command.unwrap_or(SegmentsCommand::List);
-    if let SegmentsCommand::Mount = command {
-        return Ok(output::fail(
-            Exit::Error,
-            "segments are mounted by the node that owns the memory, not by this command",
-            Some("start a node with `mooncake node join`, or call the node's REST `/api/mount`"),
-        ));
+    if let SegmentsCommand::Mount { node, size } = &command {
+        return super::runtime()?.block_on(mount_on_node(node, size.bytes(), global));
     }
     super::runtime()?.block_on(async {
         let master = match MasterRpc::connect(&global.master).await {
@@ -107,7 +109,7 @@ pub fn run(args: SegmentsArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> 
             Err(error) => return Ok(output::fail(Exit::Error, error, None)),
         };
         match command {
-            SegmentsCommand::List | SegmentsCommand::Mount => match master.all_segments().await {
+            SegmentsCommand::List | SegmentsCommand::Mount { .. } => match master.all_segments().await {
                 Ok(infos) => print(global, infos),
                 Err(error) => Ok(rpc_failure(&error)),
             },
@@ -242,4 +244,50 @@ mod tests {
         let empty = SegmentView::from_info(SegmentInfo::default());
         assert_eq!(empty.used_percent, 0.0);
     }
+}
+
+/// Memory is mounted by the node that owns it: ask the node's REST service, print what it mounted.
+async fn mount_on_node(node: &str, size: u64, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let url = format!("{}/api/mount", node.trim_end_matches('/'));
+    let response = match reqwest::Client::new()
+        .post(&url)
+        .json(&serde_json::json!({ "size": size }))
+        .send()
+        .await
+    {
+        Ok(response) => response,
+        Err(error) => {
+            return Ok(output::fail(
+                Exit::Error,
+                format_args!("cannot reach the node at {node}: {error}"),
+                Some("pass the node's REST URL (`mooncake node join --rest-port`, 8081 under `mooncake up`)"),
+            ));
+        }
+    };
+    let status = response.status();
+    let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
+    if !status.is_success() {
+        let why = body["error"].as_str().unwrap_or("no reason given").to_string();
+        return Ok(output::fail(
+            Exit::Error,
+            format_args!("the node refused to mount: {why} (HTTP {status})"),
+            None,
+        ));
+    }
+    match global.output {
+        OutputFormat::Json => println!("{body}"),
+        OutputFormat::Table => println!(
+            "mounted {} bytes as segment(s) {}",
+            body["allocated_size"],
+            body["segment_ids"]
+                .as_array()
+                .map(|ids| ids
+                    .iter()
+                    .filter_map(|i| i.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "))
+                .unwrap_or_default()
+        ),
+    }
+    Ok(Exit::Success.into())
 }
