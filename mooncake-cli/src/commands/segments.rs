@@ -206,46 +206,6 @@ pub fn render(views: &[SegmentView]) -> String {
     table.to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use mooncake_proto::master::Segment;
-
-    use super::*;
-
-    #[test]
-    fn use_is_a_rounded_percentage_and_the_table_shows_it() {
-        let view = SegmentView::from_info(SegmentInfo {
-            segment: Some(Segment {
-                id: "seg-1".to_string(),
-                name: "node-a".to_string(),
-                size: 3 << 20,
-                te_endpoint: "127.0.0.1:7000".to_string(),
-                ..Default::default()
-            }),
-            client_id: "c".to_string(),
-            status: SegmentStatus::Draining as i32,
-            used_bytes: 1 << 20,
-            capacity_bytes: 3 << 20,
-        });
-        assert_eq!(view.used_percent, 33.3);
-        assert_eq!(view.status, "draining");
-        let table = render(&[view]);
-        for needle in [
-            "node-a",
-            "seg-1",
-            "draining",
-            "1 MiB",
-            "3 MiB",
-            "33.3%",
-            "127.0.0.1:7000",
-        ] {
-            assert!(table.contains(needle), "{needle} missing from\n{table}");
-        }
-        let empty = SegmentView::from_info(SegmentInfo::default());
-        assert_eq!(empty.used_percent, 0.0);
-    }
-}
-
 /// Memory is mounted by the node that owns it: ask the node's REST service, print what it mounted.
 async fn mount_on_node(node: &str, size: u64, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let url = format!("{}/api/mount", node.trim_end_matches('/'));
@@ -290,4 +250,44 @@ async fn mount_on_node(node: &str, size: u64, global: &GlobalArgs) -> anyhow::Re
         ),
     }
     Ok(Exit::Success.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use mooncake_proto::master::Segment;
+
+    use super::*;
+
+    #[test]
+    fn use_is_a_rounded_percentage_and_the_table_shows_it() {
+        let view = SegmentView::from_info(SegmentInfo {
+            segment: Some(Segment {
+                id: "seg-1".to_string(),
+                name: "node-a".to_string(),
+                size: 3 << 20,
+                te_endpoint: "127.0.0.1:7000".to_string(),
+                ..Default::default()
+            }),
+            client_id: "c".to_string(),
+            status: SegmentStatus::Draining as i32,
+            used_bytes: 1 << 20,
+            capacity_bytes: 3 << 20,
+        });
+        assert_eq!(view.used_percent, 33.3);
+        assert_eq!(view.status, "draining");
+        let table = render(&[view]);
+        for needle in [
+            "node-a",
+            "seg-1",
+            "draining",
+            "1 MiB",
+            "3 MiB",
+            "33.3%",
+            "127.0.0.1:7000",
+        ] {
+            assert!(table.contains(needle), "{needle} missing from\n{table}");
+        }
+        let empty = SegmentView::from_info(SegmentInfo::default());
+        assert_eq!(empty.used_percent, 0.0);
+    }
 }
