@@ -1,7 +1,7 @@
 //! End to end with real processes on loopback: a master and two `mooncake node join` processes; a put
 //! with two replicas lands on both segments (`query-key` and the admin `/query_key` agree); after
 //! `kill -9` of one node, reads still succeed from the other replica, and after `client_ttl` the dead
-//! node's segment is gone from `/get_all_segments`.
+//! node's segment is gone from `/get_all_segments`; a remove is refused until the read lease ends.
 #![allow(clippy::unwrap_used)]
 
 use std::net::TcpListener;
@@ -80,7 +80,11 @@ fn mooncake(master: &str, args: &[&str]) -> std::process::Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_survive_the_kill_of_one_node() {
-    let master = TestMaster::start(|c| c.service.client_ttl = Duration::from_secs(1)).await;
+    let master = TestMaster::start(|c| {
+        c.service.client_ttl = Duration::from_secs(1);
+        c.service.default_kv_lease_ttl = Duration::from_millis(1500);
+    })
+    .await;
     let addr = master.handle.rpc_addr.to_string();
     let mut a = join(&addr);
     let _b = join(&addr);
@@ -130,5 +134,18 @@ async fn two_replicas_survive_the_kill_of_one_node() {
     .await;
     let get = mooncake(&addr, &["get", "k"]);
     assert!(get.status.success() && get.stdout == value);
+
+    // The get's read lease protects the key from removal until it ends.
+    let refused = mooncake(&addr, &["rm", "k"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("OBJECT_HAS_LEASE"));
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    let removed = mooncake(&addr, &["rm", "k"]);
+    assert!(
+        removed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&removed.stderr)
+    );
+    assert_eq!(mooncake(&addr, &["get", "k"]).status.code(), Some(1));
     master.stop().await;
 }
