@@ -322,6 +322,14 @@ impl TransferEngine {
         for (&(read, len), result) in shape.iter().zip(&results) {
             self.metrics.record(transport.name(), read, len, result.is_ok());
         }
+        // A peer that cannot be reached or dropped us mid-transfer has likely gone (or restarted on a
+        // new port): close its pooled connections instead of keeping them for a peer that never returns.
+        if results
+            .iter()
+            .any(|r| matches!(r, Err(TransferError::Connect { .. } | TransferError::Io { .. })))
+        {
+            self.tcp.forget(target);
+        }
         results
     }
 

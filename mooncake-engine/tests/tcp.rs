@@ -769,3 +769,25 @@ fn we_read_and_write_a_real_mooncake_segment() {
     assert_eq!(ask("quit".into()), "bye");
     target.finish();
 }
+
+/// Forgetting a peer closes its pooled connections (a departed peer must not keep sockets open).
+#[test]
+fn forgetting_a_peer_closes_its_idle_connections() {
+    let peer = Peer::start(MIB);
+    let d = peer.descriptor(2);
+    let t = TcpTransport::default();
+    write(&t, &d, peer.region.addr(), &[7u8; 4096]).unwrap();
+    assert!(t.idle_connections() >= 1);
+    t.forget(&d);
+    assert_eq!(t.idle_connections(), 0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while peer.server.connection_count() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server still sees our connection"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // And the next transfer simply opens a new one.
+    assert!(read(&t, &d, peer.region.addr(), 4096).unwrap() == vec![7u8; 4096]);
+}

@@ -104,12 +104,17 @@ impl TcpTransport {
             .sum()
     }
 
+    /// Closes the idle connections to `target` and forgets its pool (the peer left or restarted on a
+    /// new port): pools of departed peers would otherwise hold sockets forever. Connections in use
+    /// close when their transfer ends.
+    pub fn forget(&self, target: &SegmentDescriptor) {
+        if let Some((host, port)) = data_endpoint(target) {
+            lock(&self.pools).remove(&pool_key(&host, port));
+        }
+    }
+
     fn pool(&self, host: &str, port: u16) -> Arc<Pool> {
-        let key = if host.contains(':') {
-            format!("[{host}]:{port}")
-        } else {
-            format!("{host}:{port}")
-        };
+        let key = pool_key(host, port);
         let mut pools = lock(&self.pools);
         Arc::clone(pools.entry(key.clone()).or_insert_with(|| {
             Arc::new(Pool {
@@ -127,6 +132,14 @@ impl TcpTransport {
 impl Default for TcpTransport {
     fn default() -> Self {
         TcpTransport::new(TcpConfig::default())
+    }
+}
+
+fn pool_key(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
     }
 }
 
