@@ -607,7 +607,7 @@ impl Client {
                 op: "UnmountSegment",
             });
         };
-        if let Err(error) = self.inner.unmount_with_grace(segment_id, grace).await {
+        if let Err(error) = self.inner.master.unmount_segment(segment_id, grace).await {
             // Still mounted as far as we know: keep it (and keep remounting it).
             self.inner.segments.lock().push((segment, mounted));
             return Err(error);
@@ -639,7 +639,12 @@ impl Client {
         let segments: Vec<_> = self.inner.segments.lock().drain(..).collect();
         let mut result = Ok(());
         for (_, mounted) in &segments {
-            if let Err(error) = self.inner.master.unmount_segment(&mounted.id).await {
+            if let Err(error) = self
+                .inner
+                .master
+                .unmount_segment(&mounted.id, Duration::ZERO)
+                .await
+            {
                 tracing::warn!(%error, segment = %mounted.name, "unmount failed");
                 result = Err(error);
             }
@@ -696,31 +701,6 @@ impl Inner {
         if let Err(error) = self.engine.unregister_segment(segment.addr()).await {
             tracing::warn!(%error, "re-publishing the descriptor after an unmount failed");
         }
-    }
-
-    /// UnmountSegment with a grace period. `MasterClient::unmount_segment` always sends 0, so this
-    /// one RPC goes over its own connection.
-    async fn unmount_with_grace(&self, segment_id: &str, grace: Duration) -> Result<(), ClientError> {
-        if grace.is_zero() {
-            return self.master.unmount_segment(segment_id).await;
-        }
-        let uri = self.config.master_uri();
-        let mut rpc = pb::master_service_client::MasterServiceClient::connect(uri.clone())
-            .await
-            .map_err(|source| ClientError::Unreachable { addr: uri, source })?;
-        let reply = rpc
-            .unmount_segment(pb::UnmountSegmentRequest {
-                client_id: self.master.client_id().to_string(),
-                segment_id: segment_id.to_string(),
-                grace_period_ms: u64::try_from(grace.as_millis()).unwrap_or(u64::MAX),
-            })
-            .await
-            .map_err(|status| ClientError::Rpc {
-                op: "UnmountSegment",
-                status: Box::new(status),
-            })?
-            .into_inner();
-        ClientError::check(reply.code, "UnmountSegment", "")
     }
 
     async fn remount(&self) -> Result<(), ClientError> {

@@ -249,13 +249,18 @@ impl MasterClient {
         ClientError::check(reply.code, "ReMountSegment", "")
     }
 
-    pub async fn unmount_segment(&self, segment_id: &str) -> Result<(), ClientError> {
+    /// Unmounts one of our segments; with a non-zero `grace` the master drains it first.
+    pub async fn unmount_segment(
+        &self,
+        segment_id: &str,
+        grace: std::time::Duration,
+    ) -> Result<(), ClientError> {
         let reply = self
             .rpc()
             .unmount_segment(pb::UnmountSegmentRequest {
                 client_id: self.client_id.clone(),
                 segment_id: segment_id.to_string(),
-                grace_period_ms: 0,
+                grace_period_ms: u64::try_from(grace.as_millis()).unwrap_or(u64::MAX),
             })
             .await
             .map_err(rpc_error("UnmountSegment"))?

@@ -111,6 +111,14 @@ async fn mount_shm_maps_the_named_object() {
     let (handle, url) = node(&master, 0).await;
     let name = format!("mooncake-rest-test-{}", std::process::id());
     let path = std::path::Path::new("/dev/shm").join(&name);
+    // Removed even when an assertion below fails: /dev/shm is memory, and it outlives the test.
+    struct RemoveOnDrop(std::path::PathBuf);
+    impl Drop for RemoveOnDrop {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    let _cleanup = RemoveOnDrop(path.clone());
     let file = std::fs::File::create(&path).unwrap();
     file.set_len(8 * MIB).unwrap();
 
@@ -162,7 +170,6 @@ async fn mount_shm_maps_the_named_object() {
         assert!(body["error"].is_string());
     }
     handle.shutdown().await.unwrap();
-    std::fs::remove_file(&path).unwrap();
     master.stop().await;
 }
 
