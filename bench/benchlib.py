@@ -46,10 +46,10 @@ def size_label(n):
 
 
 def ops_for(size, ops, budget, minimum=4):
-    """Measured ops for one (op, size): `ops`, capped so that ops * size <= budget bytes (at least `minimum`)."""
+    """Measured keys for one (op, size), as `mooncake bench` counts them: min(ops, max(minimum, budget / size))."""
     if budget and budget > 0:
-        return max(minimum, min(ops, budget // size))
-    return ops
+        return max(1, min(ops, max(minimum, budget // size)))
+    return max(1, ops)
 
 
 def warmup_for(n, warmup):
