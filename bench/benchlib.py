@@ -12,6 +12,7 @@ protocol on their original stdout; `record_from_phases` merges the phases of con
 """
 
 import json
+import math
 import os
 import signal
 import socket
@@ -62,7 +63,7 @@ def percentile(values, q):
     if not values:
         return 0.0
     s = sorted(values)
-    k = max(0, min(len(s) - 1, int(round(q / 100.0 * len(s) + 0.5)) - 1))
+    k = max(0, min(len(s) - 1, math.ceil(q / 100.0 * len(s)) - 1))
     return s[k]
 
 
