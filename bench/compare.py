@@ -111,9 +111,28 @@ def target_argv(target, args, scenarios):
     return [args.python, os.path.join(HERE, "redis_store.py"), *common, *sc]
 
 
-def run_target(target, argv, out_dir, rep, timeout, verbose):
+def run_target_split(target, args, scenarios, out_dir, rep):
+    """Fallback after a failed run: one run per scenario, so one broken scenario does not lose the others."""
+    merged, failures, secs = None, [], 0.0
+    for scen in scenarios:
+        data, err, t = run_target(target, target_argv(target, args, [scen]), out_dir, rep, args.timeout,
+                                  args.verbose, suffix=f"-{scen}")
+        secs += t
+        if data is None:
+            failures.append(f"{scen}: {err}")
+            bl.log(f"bench: rep {rep} {target} {scen} FAILED: {err}")
+            continue
+        if merged is None:
+            merged = dict(data, results=[], warnings=[], non_loopback_connections=0)
+        merged["warnings"] += list(data.get("warnings") or [])
+        merged["results"] += data["results"]
+        merged["non_loopback_connections"] += int(data.get("non_loopback_connections") or 0)
+    return merged, failures, secs
+
+
+def run_target(target, argv, out_dir, rep, timeout, verbose, suffix=""):
     """Run one target once; returns (parsed JSON or None, error text or None, seconds)."""
-    base = os.path.join(out_dir, f"{target}-rep{rep}")
+    base = os.path.join(out_dir, f"{target}-rep{rep}{suffix}")
     t0 = time.monotonic()
     if target in ("ours", "limits") and not os.access(argv[0], os.X_OK):
         return None, f"{argv[0]} is missing (build failed?)", 0.0
@@ -383,6 +402,15 @@ def main(argv=None):
                 argv = target_argv(target, args, plan[target])
                 bl.log(f"bench: rep {rep + 1}/{args.reps} {target} ...")
                 data, err, secs = run_target(target, argv, out_dir, rep + 1, args.timeout, args.verbose)
+                if data is None and len(plan[target]) > 1 and not err.startswith("timed out") \
+                        and os.path.exists(argv[0]):
+                    bl.log(f"bench: rep {rep + 1}/{args.reps} {target} failed ({err}); retrying scenario by scenario")
+                    data, split_failures, more = run_target_split(target, args, plan[target], out_dir, rep + 1)
+                    secs += more
+                    status[target]["failures"] += [f"rep {rep + 1}: {f}" for f in split_failures]
+                    if data is not None:
+                        with open(os.path.join(out_dir, f"{target}-rep{rep + 1}.merged.json"), "w") as f:
+                            json.dump(data, f, indent=1)
                 if data is None:
                     status[target]["failures"].append(f"rep {rep + 1}: {err}")
                     bl.log(f"bench: rep {rep + 1}/{args.reps} {target} FAILED after {secs:.1f} s: {err}")

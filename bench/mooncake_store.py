@@ -6,7 +6,7 @@
 
 Scenarios (the names `mooncake bench` uses):
   local, local-batch32, local-zc   one client process whose own global segment holds the data (no other segment)
-  local-cold                       first puts into the segment of a freshly started client process
+  local-cold                       first puts into the segment of a freshly started client process (then gets)
   remote, remote-batch32, remote-zc  a client without segment (global_segment_size=0); a separate storage process
                                    (--role storage) holds the only segment
   remote-2clients                  two such clients at once (barrier before each measured loop), aggregate MB/s
@@ -190,11 +190,10 @@ class Client:
                 store.put(keys[i], base)
             self.barrier("put")
             self.phase(scenario, "put", size, 1, n, bl.timed_loop(n, put))
-            if not cold:
-                for i in range(w):
-                    store.get(keys[i])
-                self.barrier("get")
-                self.phase(scenario, "get", size, 1, n, bl.timed_loop(n, get))
+            for i in range(w):
+                store.get(keys[i])
+            self.barrier("get")
+            self.phase(scenario, "get", size, 1, n, bl.timed_loop(n, get))
             for k in (first, last):
                 errors += self.check(scenario, keys[k], store.get(keys[k]), expected[k])
         if errors:
