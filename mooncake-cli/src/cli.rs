@@ -120,6 +120,13 @@ pub enum Command {
     /// Everything binds --host (127.0.0.1 by default) on the default ports; the endpoints and the next
     /// commands to try are printed. Ctrl-C stops everything.
     Up(crate::commands::up::UpArgs),
+
+    /// Measure put/get throughput and latency of a cluster (or one started with --local)
+    ///
+    /// Runs the named scenarios over every size and prints one row per scenario, op and size; with
+    /// --output json one document for scripts (see bench/ for the side-by-side comparison with the
+    /// C++ Mooncake, Redis and this machine's limits).
+    Bench(Box<crate::commands::bench::BenchArgs>),
 }
 
 /// `--log-level` values.

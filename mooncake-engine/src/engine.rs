@@ -345,7 +345,7 @@ impl TransferEngine {
         }
         let server = self.tcp_server.lock().take();
         if let Some(mut server) = server {
-            tokio::task::block_in_place(|| server.shutdown());
+            crate::blocking(|| server.shutdown());
         }
         self.registrations.lock().clear();
         tracing::info!(name = %self.name, "transfer engine stopped");

@@ -8,6 +8,7 @@
 //! - [`metadata`]: where descriptors live (P2P handshake, HTTP, etcd, Redis) and the HTTP server.
 //! - [`engine`]: the [`TransferEngine`] tying them together; [`metrics`]: its Prometheus metrics.
 
+pub mod blocking;
 pub mod descriptor;
 pub mod engine;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod metadata;
 pub mod metrics;
 pub mod transport;
 
+pub use blocking::blocking;
 pub use engine::{EngineConfig, EngineError, TransferEngine};
 pub use error::{DuplicateRpcMetaKey, MetadataError};
 pub use memory::AccessError;

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use mooncake_engine::descriptor::SegmentDescriptor;
 use mooncake_engine::memory::{Segment, SegmentOptions, host_id};
 use mooncake_engine::transport::{Transfer, TransferError};
-use mooncake_engine::{EngineConfig, TransferEngine};
+use mooncake_engine::{EngineConfig, TransferEngine, blocking};
 use mooncake_proto::master::{self as pb, ClientStatus, ReplicaStatus};
 use parking_lot::Mutex;
 use tokio::task::JoinHandle;
@@ -87,14 +87,6 @@ impl ReplicateConfig {
             prefer_alloc_in_same_node: self.prefer_alloc_in_same_node,
             host_id: host_id().to_string(),
         }
-    }
-}
-
-/// Runs a blocking transfer on this thread (see the module doc).
-fn blocking<R>(f: impl FnOnce() -> R) -> R {
-    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
-        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
-        _ => f(),
     }
 }
 
