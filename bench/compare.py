@@ -215,6 +215,8 @@ def fmt_mbps(v):
 def fmt_us(v):
     if v is None:
         return "–"
+    if v >= 1e6:
+        return f"{v / 1e6:.2f} s"
     if v >= 1000:
         return f"{v / 1000:.2f} ms"
     return f"{v:.0f} µs" if v >= 10 else f"{v:.1f} µs"
