@@ -18,6 +18,7 @@ use crate::descriptor::{RpcMeta, SegmentDescriptor};
 use crate::memory::{MemoryRegistry, Registration, Segment, host_id};
 use crate::metadata::{HandshakeServer, LocalDescriptor, MetadataBackend, SegmentResolver};
 use crate::metrics::EngineMetrics;
+use crate::transport::local::LocalTransport;
 use crate::transport::shm::ShmTransport;
 use crate::transport::tcp::{TcpConfig, TcpDataServer, TcpTransport};
 use crate::transport::{Transfer, TransferError, Transport};
@@ -108,6 +109,7 @@ pub struct TransferEngine {
     resolver: SegmentResolver,
     tcp: TcpTransport,
     shm: Option<ShmTransport>,
+    local: LocalTransport,
     metrics: EngineMetrics,
     /// Serialises descriptor updates so publications never go out of order.
     publishing: tokio::sync::Mutex<()>,
@@ -167,6 +169,7 @@ impl TransferEngine {
             (false, None) => join_host_port(&host, tcp_server.local_addr().port()),
         };
         let resolver = SegmentResolver::new(backend, crate::metadata::KeySpace::from_env()).with_local(local);
+        let local = LocalTransport::new(name.clone(), registry.clone());
         let engine = Self {
             name,
             host: ip.to_string(),
@@ -177,6 +180,7 @@ impl TransferEngine {
             resolver,
             tcp: TcpTransport::new(config.tcp),
             shm: config.enable_shm.then(ShmTransport::new),
+            local,
             metrics: EngineMetrics::new(),
             publishing: tokio::sync::Mutex::new(()),
         };
@@ -298,6 +302,9 @@ impl TransferEngine {
 
     /// The transport that will carry transfers to `target`.
     pub fn transport_for(&self, target: &SegmentDescriptor) -> &dyn Transport {
+        if self.local.can_reach(target) {
+            return &self.local;
+        }
         match &self.shm {
             Some(shm) if shm.can_reach(target) => shm,
             _ => &self.tcp,

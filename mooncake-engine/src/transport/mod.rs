@@ -1,12 +1,14 @@
 //! Transports move bytes between local buffers and a peer's registered memory. One small trait,
 //! one file (or folder) per implementation: `tcp` (Mooncake's TCP protocol v2), `shm` (same host:
-//! map the peer's segment and copy), `rdma` (behind the `rdma` cargo feature).
+//! map the peer's segment and copy), `local` (this engine's own memory), `rdma` (behind the `rdma`
+//! cargo feature).
 //!
 //! The API is blocking on purpose: the caller's thread waits on the socket (or copies) itself, so no
 //! thread hand-off or completion polling sits between the bytes and the CPU that moves them.
 
 #[cfg(feature = "rdma")]
 pub mod rdma;
+pub mod local;
 pub mod shm;
 pub mod tcp;
 

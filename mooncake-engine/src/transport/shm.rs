@@ -13,8 +13,9 @@
 //!   [`DEFAULT_REVALIDATE_INTERVAL`] and drop the mapping when the file is gone or has another inode,
 //!   which also frees the memory of peers that left. Other paths (a HugeTLB memfd published as
 //!   `/proc/<pid>/fd/<fd>`, whose fd number can be reused) are re-validated on every batch.
-//! - A segment of this very process works the same way (it is mapped a second time): the store's
-//!   local path needs no special case.
+//! - Mappings are made with `MAP_POPULATE`: the peer pre-faulted its segment, so its pages are
+//!   resident and populating only builds our page tables, once, instead of one fault per page on
+//!   first touch during transfers. (The engine's own segment never comes here: see `local`.)
 //! - The peer must never shrink its file while mapped (ours never do): touching a page beyond the
 //!   end of a shared file mapping raises `SIGBUS`.
 
@@ -156,7 +157,7 @@ impl ShmTransport {
             .open(path)
             .map_err(map_err)?;
         let meta = file.metadata().map_err(map_err)?;
-        let map = MmapOptions::new().map_raw(&file).map_err(map_err)?;
+        let map = MmapOptions::new().populate().map_raw(&file).map_err(map_err)?;
         let mapping = Arc::new(PeerMapping {
             map,
             dev: meta.dev(),

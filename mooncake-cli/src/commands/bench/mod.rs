@@ -133,15 +133,27 @@ pub enum RemoteTransport {
 }
 
 impl BenchArgs {
-    /// Keys a (scenario, size) pass moves.
+    /// Keys a (scenario, size) pass moves. Cold scenarios keep every size's keys until they end, so
+    /// together they must fit the fresh segment under the master's eviction watermark.
     fn ops_for(&self, scenario: Scenario, size: u64) -> u64 {
-        let by_budget = (self.bytes.bytes() / size.max(1)).max(4);
-        let ops = self.ops.min(by_budget).max(1);
+        let size = size.max(1);
+        let by_budget = (self.bytes.bytes() / size).max(4);
+        let mut ops = self.ops.min(by_budget).max(1);
+        if scenario.is_cold() {
+            let share = self.usable_segment() / self.sizes.len().max(1) as u64;
+            ops = ops.min(share / size).max(1);
+        }
         if scenario.calls() == Calls::Batch {
             ops.max(self.batch as u64)
         } else {
             ops
         }
+    }
+
+    /// What a segment can hold before the master starts evicting (its high watermark is 95% by
+    /// default; 80% leaves room for allocator alignment and the warm-up keys).
+    fn usable_segment(&self) -> u64 {
+        self.segment_size.bytes() / 10 * 8
     }
 
     /// Keys per call in `scenario`.
@@ -181,26 +193,22 @@ impl BenchArgs {
         if self.replicas == 0 {
             bail!("--replicas must be at least 1");
         }
-        let segment = self.segment_size.bytes();
+        let usable = self.usable_segment();
         for size in &self.sizes {
             let size = size.bytes();
             if size == 0 {
                 bail!("--sizes: a value size must be at least 1 byte");
             }
             for &scenario in self.scenarios.iter().filter(|s| !s.is_limit()) {
-                // One pass's keys stay stored until it ends (cold ones until the scenario ends).
-                let held = size * self.ops_for(scenario, size);
-                if held > segment {
+                // A pass's keys stay stored until it ends (cold ones until the scenario ends).
+                let ops = self.ops_for(scenario, size);
+                if size * ops > usable {
                     bail!(
-                        "--segment-size {} cannot hold {} {} of {}: raise --segment-size or lower --ops/--bytes",
-                        ByteSize(segment),
-                        self.ops_for(scenario, size),
-                        if self.ops_for(scenario, size) == 1 {
-                            "key"
-                        } else {
-                            "keys"
-                        },
-                        ByteSize(size)
+                        "--segment-size {} cannot hold {ops} key(s) of {} for {} below the eviction \
+                         watermark (80% is usable): raise --segment-size or lower --ops/--bytes",
+                        self.segment_size,
+                        ByteSize(size),
+                        scenario.name()
                     );
                 }
             }
