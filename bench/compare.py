@@ -24,6 +24,7 @@ import datetime
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -113,10 +114,12 @@ def target_argv(target, args, scenarios):
 
 def run_target_split(target, args, scenarios, out_dir, rep):
     """Fallback after a failed run: one run per scenario, so one broken scenario does not lose the others."""
-    merged, failures, secs = None, [], 0.0
+    merged, failures, secs, split_notes = None, [], 0.0, []
     for scen in scenarios:
+        notes = []
         data, err, t = run_target(target, target_argv(target, args, [scen]), out_dir, rep, args.timeout,
-                                  args.verbose, suffix=f"-{scen}")
+                                  args.verbose, suffix=f"-{scen}", notes=notes)
+        split_notes += [f"{scen}: {n}" for n in notes]
         secs += t
         if data is None:
             failures.append(f"{scen}: {err}")
@@ -127,11 +130,99 @@ def run_target_split(target, args, scenarios, out_dir, rep):
         merged["warnings"] += list(data.get("warnings") or [])
         merged["results"] += data["results"]
         merged["non_loopback_connections"] += int(data.get("non_loopback_connections") or 0)
+    if merged is not None:
+        merged["warnings"] += split_notes
+    else:
+        failures += split_notes
     return merged, failures, secs
 
 
-def run_target(target, argv, out_dir, rep, timeout, verbose, suffix=""):
-    """Run one target once; returns (parsed JSON or None, error text or None, seconds)."""
+def group_members(pgid):
+    """PIDs of the live processes in process group `pgid` (from /proc)."""
+    pids = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] != "Z":
+            pids.append(int(name))
+    return pids
+
+
+def stop_leftovers(pgid, what):
+    """Stop, one PID at a time, the processes a target left behind in the process group it was started in."""
+    left = group_members(pgid)
+    if not left:
+        return []
+    bl.log(f"bench: {what} left {len(left)} process(es) running: {left}; stopping them")
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and group_members(pgid):
+        time.sleep(0.1)
+    for pid in group_members(pgid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    return [f"{what} left {len(left)} process(es) running after it exited (stopped)"]
+
+
+def shm_segments():
+    """/dev/shm/mooncake-<pid>-* files (our binary's segments) -> owner pid."""
+    found = {}
+    try:
+        for name in os.listdir("/dev/shm"):
+            parts = name.split("-")
+            if len(parts) >= 3 and parts[0] == "mooncake" and parts[1].isdigit():
+                found[os.path.join("/dev/shm", name)] = int(parts[1])
+    except OSError:
+        pass
+    return found
+
+
+def remove_leaked_segments(before, what):
+    """Remove segment files that appeared during a target's run and whose owner process is gone."""
+    leaked, total = [], 0
+    for path, pid in shm_segments().items():
+        if path in before or os.path.exists(f"/proc/{pid}"):
+            continue
+        try:
+            total += os.path.getsize(path)
+            os.unlink(path)
+            leaked.append(path)
+        except OSError:
+            pass
+    if not leaked:
+        return []
+    msg = f"{what} left {len(leaked)} segment file(s) ({total / (1 << 30):.1f} GiB) in /dev/shm (removed)"
+    bl.log("bench: WARNING: " + msg)
+    return [msg]
+
+
+def run_target(target, argv, out_dir, rep, timeout, verbose, suffix="", notes=None):
+    """Run one target once; returns (parsed JSON or None, error text or None, seconds).
+
+    The target runs in its own process group; processes it leaves behind and /dev/shm segment files of its
+    exited processes are cleaned up afterwards and reported in `notes`.
+    """
+    notes = [] if notes is None else notes
+    shm_before = shm_segments()
+    try:
+        return _run_target(target, argv, out_dir, rep, timeout, verbose, suffix, notes)
+    finally:
+        notes += remove_leaked_segments(shm_before, target)
+
+
+def _run_target(target, argv, out_dir, rep, timeout, verbose, suffix, notes):
     base = os.path.join(out_dir, f"{target}-rep{rep}{suffix}")
     t0 = time.monotonic()
     if target in ("ours", "limits") and not os.access(argv[0], os.X_OK):
@@ -140,7 +231,7 @@ def run_target(target, argv, out_dir, rep, timeout, verbose, suffix=""):
         errf.write("$ " + " ".join(argv) + "\n")
         errf.flush()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=None if verbose else errf, cwd=ROOT)
+                                stderr=None if verbose else errf, cwd=ROOT, start_new_session=True)
         try:
             stdout, _ = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -159,6 +250,7 @@ def run_target(target, argv, out_dir, rep, timeout, verbose, suffix=""):
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait()
+            notes += stop_leftovers(proc.pid, target)
     secs = time.monotonic() - t0
     text = stdout.decode(errors="replace").strip()
     with open(base + ".json", "w") as f:
@@ -403,7 +495,9 @@ def main(argv=None):
             for target in rotated:
                 argv = target_argv(target, args, plan[target])
                 bl.log(f"bench: rep {rep + 1}/{args.reps} {target} ...")
-                data, err, secs = run_target(target, argv, out_dir, rep + 1, args.timeout, args.verbose)
+                notes = []
+                data, err, secs = run_target(target, argv, out_dir, rep + 1, args.timeout, args.verbose, notes=notes)
+                status[target]["warnings"] += notes
                 if data is None and len(plan[target]) > 1 and not err.startswith("timed out") \
                         and os.path.exists(argv[0]):
                     bl.log(f"bench: rep {rep + 1}/{args.reps} {target} failed ({err}); retrying scenario by scenario")
