@@ -2,11 +2,13 @@
 //!
 //! - [`service`]: the core — object index, segments, allocation, leases, soft pins, eviction, liveness.
 //! - [`grpc`]: the tonic front end of the wire contract in `mooncake-proto`.
+//! - [`framed`]: the framed data-path protocol sharing the gRPC port (sniffed per connection).
 //! - [`http`]: the admin server (`/metrics`, `/health`, `/query_key`, ...).
 //! - [`config`]: flags, environment and config files resolved into a validated [`config::MasterConfig`].
 //! - [`server`]: binds everything and runs it until cancelled.
 
 pub mod config;
+pub mod framed;
 pub mod grpc;
 pub mod http;
 pub mod metrics;

@@ -1,6 +1,7 @@
-//! Binds and runs the master's listeners — gRPC, admin HTTP, and the optional embedded HTTP metadata
-//! server — plus the background workers, until cancelled; then shuts down in order: stop accepting,
-//! let in-flight requests finish (bounded), stop the workers.
+//! Binds and runs the master's listeners — RPC (gRPC and the framed data path on one port), admin
+//! HTTP, and the optional embedded HTTP metadata server — plus the background workers, until
+//! cancelled; then shuts down in order: stop accepting, let in-flight requests finish (bounded), stop
+//! the workers.
 
 use std::collections::BTreeSet;
 use std::io;
@@ -9,12 +10,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use mooncake_engine::metadata::{self, MetadataStore};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use tonic::transport::server::TcpIncoming;
 
 use crate::config::MasterConfig;
+use crate::framed;
 use crate::grpc::MasterGrpc;
 use crate::http::{self, AdminState};
 use crate::metrics::MasterMetrics;
@@ -208,10 +209,19 @@ pub async fn serve(
         tasks.spawn(report_periodically(service.clone(), cancel.clone()));
     }
 
-    let grpc = MasterGrpc::new(service.clone(), metrics).into_server();
-    // Socket options must be set on the incoming stream itself: the builder's `tcp_nodelay` only
-    // applies to listeners tonic binds, and without it every reply waits on delayed ACKs (~40 ms).
-    let incoming = TcpIncoming::from(listeners.rpc).with_nodelay(Some(config.rpc_tcp_nodelay));
+    let svc = MasterGrpc::new(service.clone(), metrics);
+    // One port for both protocols: the accept loop sniffs each connection and passes the non-framed
+    // ones to tonic with TCP_NODELAY already set (without it every reply waits on delayed ACKs).
+    let (grpc_tx, grpc_rx) = tokio::sync::mpsc::channel::<io::Result<TcpStream>>(64);
+    tokio::spawn(framed::accept_loop(
+        listeners.rpc,
+        config.rpc_tcp_nodelay,
+        svc.clone(),
+        grpc_tx,
+        cancel.clone(),
+    ));
+    let incoming = tokio_stream::wrappers::ReceiverStream::new(grpc_rx);
+    let grpc = svc.into_server();
     let grpc_cancel = cancel.clone();
     tasks.spawn(async move {
         tonic::transport::Server::builder()

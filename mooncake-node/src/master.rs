@@ -1,18 +1,58 @@
-//! [`MasterClient`]: a thin typed wrapper over the master's gRPC API. Transport failures become
+//! [`MasterClient`]: a thin typed wrapper over the master's RPC API. Transport failures become
 //! [`ClientError::Rpc`]; reply codes are turned into errors by the callers through
 //! [`ClientError::check`], so per-item batch codes stay per item.
+//!
+//! # Two transports
+//!
+//! Every call can go over gRPC (one multiplexed HTTP/2 channel). The hot data-path calls — put
+//! start/end/revoke, replica lists, exist, remove (and their batch forms) and ping — normally use the
+//! framed protocol of [`mooncake_proto::framed`] instead, on the same master port: blocking
+//! `std::net` I/O on the calling thread (through [`mooncake_engine::blocking`]), no hand-off to an I/O
+//! thread and no HTTP/2 framing, which cuts the round trip several-fold. Concurrent callers each take
+//! a connection from a small pool (a new one is opened when none is idle).
+//!
+//! - A master that does not answer the hello falls back to gRPC for good.
+//! - On an I/O error the connection is dropped; reads (replica lists, exist, ping) reconnect and retry
+//!   once, mutations return [`ClientError::Rpc`] (`Unavailable`, or `DeadlineExceeded` on a timeout),
+//!   as a failed gRPC call would. Idle connections the master closed (say, it restarted) are noticed
+//!   before a request is sent on them and replaced.
+//! - `MOONCAKE_MASTER_FRAMED=0` in the environment disables the framed path (gRPC only).
+//!
+//! Because the framed path blocks the calling thread, a master running in the same process must not
+//! share a current-thread runtime with its clients (a multi-thread runtime is fine).
 
+use std::future::Future;
+use std::io::{self, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use mooncake_proto::framed::{self, HEADER_LEN, MAGIC, MAX_BODY, Method};
 use mooncake_proto::master::master_service_client::MasterServiceClient;
 use mooncake_proto::master::{self as pb};
+use parking_lot::Mutex;
 use tonic::transport::Channel;
 
 use crate::error::ClientError;
 
-/// A connection to the master (cheap to clone; calls multiplex over one HTTP/2 channel).
+/// Set to `0` to keep every master call on gRPC.
+pub const FRAMED_ENV: &str = "MOONCAKE_MASTER_FRAMED";
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// Read/write timeout of a framed call.
+const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the master may take to answer the hello before it is taken not to speak the protocol.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(2);
+/// Idle framed connections kept per client.
+const MAX_IDLE: usize = 16;
+
+/// A connection to the master (cheap to clone; clones share the gRPC channel and the framed pool).
 #[derive(Clone, Debug)]
 pub struct MasterClient {
     rpc: MasterServiceClient<Channel>,
     client_id: String,
+    framed: Option<Arc<FramedPool>>,
 }
 
 fn rpc_error(op: &'static str) -> impl FnOnce(tonic::Status) -> ClientError {
@@ -22,13 +62,82 @@ fn rpc_error(op: &'static str) -> impl FnOnce(tonic::Status) -> ClientError {
     }
 }
 
+/// Whether the environment allows the framed path.
+fn framed_enabled_by_env() -> bool {
+    std::env::var(FRAMED_ENV).map_or(true, |v| v.trim() != "0")
+}
+
+/// `host:port` of an `http://host:port[/...]` URI, resolved.
+fn socket_addrs(uri: &str) -> Vec<SocketAddr> {
+    let rest = uri.split_once("://").map_or(uri, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    authority
+        .to_socket_addrs()
+        .map(Iterator::collect)
+        .unwrap_or_default()
+}
+
 impl MasterClient {
     /// Connects to `uri` (`http://host:port`) as `client_id`.
+    /// Uses the framed path unless `MOONCAKE_MASTER_FRAMED=0` or the master does not speak it.
     pub async fn connect(uri: String, client_id: String) -> Result<Self, ClientError> {
+        Self::connect_with(uri, client_id, framed_enabled_by_env()).await
+    }
+
+    /// Connects to `uri` as `client_id`; `framed: false` keeps every call on gRPC.
+    pub async fn connect_with(uri: String, client_id: String, framed: bool) -> Result<Self, ClientError> {
         let rpc = MasterServiceClient::connect(uri.clone())
             .await
-            .map_err(|source| ClientError::Unreachable { addr: uri, source })?;
-        Ok(Self { rpc, client_id })
+            .map_err(|source| ClientError::Unreachable {
+                addr: uri.clone(),
+                source,
+            })?;
+        let framed = match socket_addrs(&uri) {
+            addrs if framed && !addrs.is_empty() => {
+                let pool = FramedPool::new(addrs);
+                // Open the first connection now: it tells whether the master speaks the protocol.
+                mooncake_engine::blocking(|| pool.warm_up());
+                Some(Arc::new(pool))
+            }
+            _ => None,
+        };
+        Ok(Self {
+            rpc,
+            client_id,
+            framed,
+        })
+    }
+
+    /// True while hot calls go over the framed protocol (false: gRPC only).
+    pub fn uses_framed(&self) -> bool {
+        self.framed
+            .as_ref()
+            .is_some_and(|p| !p.disabled.load(Ordering::Relaxed))
+    }
+
+    /// One call: framed when available, else gRPC through `grpc`.
+    async fn call<Req, Resp, F, Fut>(
+        &self,
+        method: Method,
+        op: &'static str,
+        request: Req,
+        grpc: F,
+    ) -> Result<Resp, ClientError>
+    where
+        Req: prost::Message,
+        Resp: prost::Message + Default,
+        F: FnOnce(MasterServiceClient<Channel>, Req) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+    {
+        if let Some(pool) = &self.framed
+            && let Some(result) = mooncake_engine::blocking(|| pool.call(method, &request))
+        {
+            return result.map_err(rpc_error(op));
+        }
+        grpc(self.rpc(), request)
+            .await
+            .map(tonic::Response::into_inner)
+            .map_err(rpc_error(op))
     }
 
     /// The id the master knows this client by.
@@ -47,44 +156,50 @@ impl MasterClient {
         config: pb::ReplicateConfig,
     ) -> Result<Vec<pb::ReplicaDescriptor>, ClientError> {
         let reply = self
-            .rpc()
-            .put_start(pb::PutStartRequest {
-                client_id: self.client_id.clone(),
-                key: key.to_string(),
-                value_length,
-                config: Some(config),
-            })
-            .await
-            .map_err(rpc_error("PutStart"))?
-            .into_inner();
+            .call(
+                Method::PutStart,
+                "PutStart",
+                pb::PutStartRequest {
+                    client_id: self.client_id.clone(),
+                    key: key.to_string(),
+                    value_length,
+                    config: Some(config),
+                },
+                |mut c, r| async move { c.put_start(r).await },
+            )
+            .await?;
         ClientError::check(reply.code, "PutStart", key)?;
         Ok(reply.replicas)
     }
 
     pub async fn put_end(&self, key: &str, checksum: Option<u64>) -> Result<(), ClientError> {
         let reply = self
-            .rpc()
-            .put_end(pb::PutEndRequest {
-                client_id: self.client_id.clone(),
-                key: key.to_string(),
-                checksum,
-            })
-            .await
-            .map_err(rpc_error("PutEnd"))?
-            .into_inner();
+            .call(
+                Method::PutEnd,
+                "PutEnd",
+                pb::PutEndRequest {
+                    client_id: self.client_id.clone(),
+                    key: key.to_string(),
+                    checksum,
+                },
+                |mut c, r| async move { c.put_end(r).await },
+            )
+            .await?;
         ClientError::check(reply.code, "PutEnd", key)
     }
 
     pub async fn put_revoke(&self, key: &str) -> Result<(), ClientError> {
         let reply = self
-            .rpc()
-            .put_revoke(pb::PutRevokeRequest {
-                client_id: self.client_id.clone(),
-                key: key.to_string(),
-            })
-            .await
-            .map_err(rpc_error("PutRevoke"))?
-            .into_inner();
+            .call(
+                Method::PutRevoke,
+                "PutRevoke",
+                pb::PutRevokeRequest {
+                    client_id: self.client_id.clone(),
+                    key: key.to_string(),
+                },
+                |mut c, r| async move { c.put_revoke(r).await },
+            )
+            .await?;
         ClientError::check(reply.code, "PutRevoke", key)
     }
 
@@ -96,16 +211,18 @@ impl MasterClient {
         config: pb::ReplicateConfig,
     ) -> Result<Vec<pb::PutStartResponse>, ClientError> {
         Ok(self
-            .rpc()
-            .batch_put_start(pb::BatchPutStartRequest {
-                client_id: self.client_id.clone(),
-                keys,
-                value_lengths,
-                config: Some(config),
-            })
-            .await
-            .map_err(rpc_error("BatchPutStart"))?
-            .into_inner()
+            .call(
+                Method::BatchPutStart,
+                "BatchPutStart",
+                pb::BatchPutStartRequest {
+                    client_id: self.client_id.clone(),
+                    keys,
+                    value_lengths,
+                    config: Some(config),
+                },
+                |mut c, r| async move { c.batch_put_start(r).await },
+            )
+            .await?
             .results)
     }
 
@@ -116,39 +233,45 @@ impl MasterClient {
         checksums: Vec<u64>,
     ) -> Result<Vec<i32>, ClientError> {
         Ok(self
-            .rpc()
-            .batch_put_end(pb::BatchPutEndRequest {
-                client_id: self.client_id.clone(),
-                keys,
-                checksums,
-            })
-            .await
-            .map_err(rpc_error("BatchPutEnd"))?
-            .into_inner()
+            .call(
+                Method::BatchPutEnd,
+                "BatchPutEnd",
+                pb::BatchPutEndRequest {
+                    client_id: self.client_id.clone(),
+                    keys,
+                    checksums,
+                },
+                |mut c, r| async move { c.batch_put_end(r).await },
+            )
+            .await?
             .codes)
     }
 
     pub async fn batch_put_revoke(&self, keys: Vec<String>) -> Result<Vec<i32>, ClientError> {
         Ok(self
-            .rpc()
-            .batch_put_revoke(pb::BatchPutRevokeRequest {
-                client_id: self.client_id.clone(),
-                keys,
-            })
-            .await
-            .map_err(rpc_error("BatchPutRevoke"))?
-            .into_inner()
+            .call(
+                Method::BatchPutRevoke,
+                "BatchPutRevoke",
+                pb::BatchPutRevokeRequest {
+                    client_id: self.client_id.clone(),
+                    keys,
+                },
+                |mut c, r| async move { c.batch_put_revoke(r).await },
+            )
+            .await?
             .codes)
     }
 
     /// The raw reply (its code is checked by the caller).
     pub async fn get_replica_list(&self, key: &str) -> Result<pb::GetReplicaListResponse, ClientError> {
         Ok(self
-            .rpc()
-            .get_replica_list(pb::GetReplicaListRequest { key: key.to_string() })
-            .await
-            .map_err(rpc_error("GetReplicaList"))?
-            .into_inner())
+            .call(
+                Method::GetReplicaList,
+                "GetReplicaList",
+                pb::GetReplicaListRequest { key: key.to_string() },
+                |mut c, r| async move { c.get_replica_list(r).await },
+            )
+            .await?)
     }
 
     pub async fn batch_get_replica_list(
@@ -156,21 +279,25 @@ impl MasterClient {
         keys: Vec<String>,
     ) -> Result<Vec<pb::GetReplicaListResponse>, ClientError> {
         Ok(self
-            .rpc()
-            .batch_get_replica_list(pb::BatchGetReplicaListRequest { keys })
-            .await
-            .map_err(rpc_error("BatchGetReplicaList"))?
-            .into_inner()
+            .call(
+                Method::BatchGetReplicaList,
+                "BatchGetReplicaList",
+                pb::BatchGetReplicaListRequest { keys },
+                |mut c, r| async move { c.batch_get_replica_list(r).await },
+            )
+            .await?
             .results)
     }
 
     pub async fn exist_key(&self, key: &str) -> Result<bool, ClientError> {
         let reply = self
-            .rpc()
-            .exist_key(pb::ExistKeyRequest { key: key.to_string() })
-            .await
-            .map_err(rpc_error("ExistKey"))?
-            .into_inner();
+            .call(
+                Method::ExistKey,
+                "ExistKey",
+                pb::ExistKeyRequest { key: key.to_string() },
+                |mut c, r| async move { c.exist_key(r).await },
+            )
+            .await?;
         match ClientError::check(reply.code, "ExistKey", key) {
             Ok(()) => Ok(reply.exists),
             Err(ClientError::NotFound { .. }) => Ok(false),
@@ -180,34 +307,40 @@ impl MasterClient {
 
     pub async fn batch_exist_key(&self, keys: Vec<String>) -> Result<Vec<pb::ExistKeyResponse>, ClientError> {
         Ok(self
-            .rpc()
-            .batch_exist_key(pb::BatchExistKeyRequest { keys })
-            .await
-            .map_err(rpc_error("BatchExistKey"))?
-            .into_inner()
+            .call(
+                Method::BatchExistKey,
+                "BatchExistKey",
+                pb::BatchExistKeyRequest { keys },
+                |mut c, r| async move { c.batch_exist_key(r).await },
+            )
+            .await?
             .results)
     }
 
     pub async fn remove(&self, key: &str, force: bool) -> Result<(), ClientError> {
         let reply = self
-            .rpc()
-            .remove(pb::RemoveRequest {
-                key: key.to_string(),
-                force,
-            })
-            .await
-            .map_err(rpc_error("Remove"))?
-            .into_inner();
+            .call(
+                Method::Remove,
+                "Remove",
+                pb::RemoveRequest {
+                    key: key.to_string(),
+                    force,
+                },
+                |mut c, r| async move { c.remove(r).await },
+            )
+            .await?;
         ClientError::check(reply.code, "Remove", key)
     }
 
     pub async fn batch_remove(&self, keys: Vec<String>, force: bool) -> Result<Vec<i32>, ClientError> {
         Ok(self
-            .rpc()
-            .batch_remove(pb::BatchRemoveRequest { keys, force })
-            .await
-            .map_err(rpc_error("BatchRemove"))?
-            .into_inner()
+            .call(
+                Method::BatchRemove,
+                "BatchRemove",
+                pb::BatchRemoveRequest { keys, force },
+                |mut c, r| async move { c.batch_remove(r).await },
+            )
+            .await?
             .codes)
     }
 
@@ -271,14 +404,257 @@ impl MasterClient {
     /// The client status the master reports (OK or NEED_REMOUNT).
     pub async fn ping(&self) -> Result<pb::ClientStatus, ClientError> {
         let reply = self
-            .rpc()
-            .ping(pb::PingRequest {
-                client_id: self.client_id.clone(),
-            })
-            .await
-            .map_err(rpc_error("Ping"))?
-            .into_inner();
+            .call(
+                Method::Ping,
+                "Ping",
+                pb::PingRequest {
+                    client_id: self.client_id.clone(),
+                },
+                |mut c, r| async move { c.ping(r).await },
+            )
+            .await?;
         ClientError::check(reply.code, "Ping", "")?;
         Ok(pb::ClientStatus::try_from(reply.status).unwrap_or(pb::ClientStatus::Undefined))
+    }
+}
+
+/// Why a framed connection could not be opened.
+enum OpenError {
+    /// The master is not reachable right now.
+    Io(io::Error),
+    /// The master answered the hello with something else, or closed: it does not speak the protocol.
+    NotUnderstood,
+}
+
+/// One framed connection with its reusable buffers.
+#[derive(Debug)]
+struct FramedConn {
+    stream: BufReader<TcpStream>,
+    out: Vec<u8>,
+    body: Vec<u8>,
+}
+
+impl FramedConn {
+    /// Sends one request and reads its response header and body; returns the status.
+    fn exchange(&mut self, method: Method, request: &impl prost::Message) -> io::Result<u16> {
+        framed::encode_message(&mut self.out, method as u16, request);
+        self.stream.get_mut().write_all(&self.out)?;
+        let mut header = [0u8; HEADER_LEN];
+        self.stream.read_exact(&mut header)?;
+        let (len, status) = framed::parse_header(&header);
+        if len > MAX_BODY {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "oversized framed reply",
+            ));
+        }
+        self.body.clear();
+        self.body.resize(len as usize, 0);
+        self.stream.read_exact(&mut self.body)?;
+        Ok(status)
+    }
+
+    /// False when the master closed the connection (or sent something unasked) while it sat idle.
+    fn is_alive(&self) -> bool {
+        if !self.stream.buffer().is_empty() {
+            return false;
+        }
+        let mut byte = 0u8;
+        // SAFETY: a one-byte peek into a valid local buffer on a socket we own; MSG_DONTWAIT keeps
+        // it from blocking.
+        let n = unsafe {
+            libc::recv(
+                self.stream.get_ref().as_raw_fd(),
+                (&raw mut byte).cast(),
+                1,
+                libc::MSG_PEEK | libc::MSG_DONTWAIT,
+            )
+        };
+        n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::WouldBlock
+    }
+}
+
+/// Idle framed connections to one master, and whether the master speaks the protocol at all.
+#[derive(Debug)]
+struct FramedPool {
+    addrs: Vec<SocketAddr>,
+    idle: Mutex<Vec<FramedConn>>,
+    disabled: AtomicBool,
+}
+
+impl FramedPool {
+    fn new(addrs: Vec<SocketAddr>) -> Self {
+        Self {
+            addrs,
+            idle: Mutex::new(Vec::new()),
+            disabled: AtomicBool::new(false),
+        }
+    }
+
+    /// Opens the first connection; a master that does not understand the hello disables the pool.
+    fn warm_up(&self) {
+        match self.open() {
+            Ok(conn) => self.give(conn),
+            Err(OpenError::NotUnderstood) => self.disable(),
+            Err(OpenError::Io(error)) => {
+                tracing::debug!(%error, "no framed connection to the master yet; will retry per call");
+            }
+        }
+    }
+
+    fn disable(&self) {
+        if !self.disabled.swap(true, Ordering::Relaxed) {
+            tracing::info!("the master does not speak the framed protocol; using gRPC");
+        }
+    }
+
+    fn open(&self) -> Result<FramedConn, OpenError> {
+        let mut last = io::Error::new(io::ErrorKind::NotFound, "no master address");
+        for addr in &self.addrs {
+            match TcpStream::connect_timeout(addr, CONNECT_TIMEOUT) {
+                Ok(stream) => return Self::hello(stream),
+                Err(error) => last = error,
+            }
+        }
+        Err(OpenError::Io(last))
+    }
+
+    fn hello(mut stream: TcpStream) -> Result<FramedConn, OpenError> {
+        let setup = |s: &TcpStream| {
+            s.set_nodelay(true)?;
+            s.set_write_timeout(Some(IO_TIMEOUT))?;
+            s.set_read_timeout(Some(HELLO_TIMEOUT))
+        };
+        setup(&stream).map_err(OpenError::Io)?;
+        stream.write_all(MAGIC).map_err(OpenError::Io)?;
+        let mut answer = [0u8; 8];
+        match stream.read_exact(&mut answer) {
+            Ok(()) if &answer == MAGIC => {}
+            Ok(()) => return Err(OpenError::NotUnderstood),
+            // Closed or silent (an HTTP/2 server waits for the rest of its preface).
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::UnexpectedEof
+                        | io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::ConnectionReset
+                ) =>
+            {
+                return Err(OpenError::NotUnderstood);
+            }
+            Err(error) => return Err(OpenError::Io(error)),
+        }
+        stream.set_read_timeout(Some(IO_TIMEOUT)).map_err(OpenError::Io)?;
+        Ok(FramedConn {
+            stream: BufReader::with_capacity(16 * 1024, stream),
+            out: Vec::new(),
+            body: Vec::new(),
+        })
+    }
+
+    /// An idle connection that is still open, if any.
+    fn take(&self) -> Option<FramedConn> {
+        loop {
+            let conn = self.idle.lock().pop()?;
+            if conn.is_alive() {
+                return Some(conn);
+            }
+        }
+    }
+
+    fn give(&self, conn: FramedConn) {
+        let mut idle = self.idle.lock();
+        if idle.len() < MAX_IDLE {
+            idle.push(conn);
+        }
+    }
+
+    /// One framed call on the calling thread; `None` when the framed path is not available (use gRPC).
+    fn call<Resp: prost::Message + Default>(
+        &self,
+        method: Method,
+        request: &impl prost::Message,
+    ) -> Option<Result<Resp, tonic::Status>> {
+        let mut retried = false;
+        loop {
+            if self.disabled.load(Ordering::Relaxed) {
+                return None;
+            }
+            let pooled = if retried { None } else { self.take() };
+            let mut conn = match pooled.map_or_else(|| self.open(), Ok) {
+                Ok(conn) => conn,
+                Err(OpenError::NotUnderstood) => {
+                    self.disable();
+                    return None;
+                }
+                Err(OpenError::Io(error)) => return Some(Err(io_status(&error))),
+            };
+            match conn.exchange(method, request) {
+                Ok(status) => {
+                    let result = framed::decode_response(status, &conn.body);
+                    self.give(conn);
+                    return Some(result);
+                }
+                Err(error) if method.is_idempotent() && !retried => {
+                    tracing::debug!(%error, ?method, "framed call failed; reconnecting once");
+                    retried = true;
+                }
+                Err(error) => return Some(Err(io_status(&error))),
+            }
+        }
+    }
+}
+
+/// The status a failed framed exchange reports, like a failed gRPC call.
+fn io_status(error: &io::Error) -> tonic::Status {
+    let message = format!("framed connection to the master: {error}");
+    match error.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => tonic::Status::deadline_exceeded(message),
+        _ => tonic::Status::unavailable(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn uri_authority_resolves() {
+        assert_eq!(
+            socket_addrs("http://127.0.0.1:50051"),
+            vec!["127.0.0.1:50051".parse::<SocketAddr>().unwrap()]
+        );
+        assert_eq!(socket_addrs("127.0.0.1:7/x").len(), 1);
+        assert!(socket_addrs("http://no-port").is_empty());
+    }
+
+    #[test]
+    fn a_server_that_answers_otherwise_is_not_understood() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut hello = [0u8; 8];
+            s.read_exact(&mut hello).unwrap();
+            s.write_all(b"HTTP/1.1").unwrap();
+        });
+        let pool = FramedPool::new(vec![addr]);
+        pool.warm_up();
+        assert!(pool.disabled.load(Ordering::Relaxed));
+        assert!(
+            pool.call::<pb::Ack>(Method::Ping, &pb::PingRequest::default())
+                .is_none()
+        );
+        server.join().unwrap();
+    }
+
+    #[test]
+    fn io_errors_map_to_rpc_statuses() {
+        let timeout = io::Error::from(io::ErrorKind::TimedOut);
+        assert_eq!(io_status(&timeout).code(), tonic::Code::DeadlineExceeded);
+        let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+        assert_eq!(io_status(&reset).code(), tonic::Code::Unavailable);
     }
 }
