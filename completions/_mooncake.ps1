@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('segments', 'segments', [CompletionResultType]::ParameterValue, 'List, query or unmount the memory segments nodes contribute')
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Run a storage node (`mooncake node join`): contribute memory to the pool')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a single-host store: a master with the embedded metadata server plus one node')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure put/get throughput and latency of a cluster (or one started with --local)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -481,6 +482,39 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mooncake;bench' {
+            [CompletionResult]::new('--scenarios', '--scenarios', [CompletionResultType]::ParameterName, 'Scenarios to run, comma-separated')
+            [CompletionResult]::new('--sizes', '--sizes', [CompletionResultType]::ParameterName, 'Value sizes, comma-separated (4K, 64K, 1M, 16M or bytes)')
+            [CompletionResult]::new('--ops', '--ops', [CompletionResultType]::ParameterName, 'Keys put (and got) per scenario and size, at most; --bytes caps it for large sizes')
+            [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'Byte budget per scenario and size: a size runs min(--ops, BYTES / size) keys (at least 4)')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Keys per call in the batch scenarios')
+            [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'Client processes of the multi-client scenario')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Replicas per put (each on a different segment when there are enough)')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Unmeasured put+get rounds before each scenario and size (cold scenarios skip them)')
+            [CompletionResult]::new('--segment-size', '--segment-size', [CompletionResultType]::ParameterName, 'Memory the benchmark''s client and each --local storage node contribute')
+            [CompletionResult]::new('--global_segment_size', '--global_segment_size', [CompletionResultType]::ParameterName, 'Memory the benchmark''s client and each --local storage node contribute')
+            [CompletionResult]::new('--local-buffer-size', '--local-buffer-size', [CompletionResultType]::ParameterName, 'Transfer buffer size of the clients (accepted for parity with Mooncake''s benchmark)')
+            [CompletionResult]::new('--local_buffer_size', '--local_buffer_size', [CompletionResultType]::ParameterName, 'Transfer buffer size of the clients (accepted for parity with Mooncake''s benchmark)')
+            [CompletionResult]::new('--remote-transport', '--remote-transport', [CompletionResultType]::ParameterName, 'How remote scenarios move bytes: tcp (through a socket, like another host) or shm')
+            [CompletionResult]::new('--checksum', '--checksum', [CompletionResultType]::ParameterName, 'Store a CRC-32 with every put and verify it on get (the client''s default)')
+            [CompletionResult]::new('--target-segment', '--target-segment', [CompletionResultType]::ParameterName, 'Internal: the segment a worker puts into')
+            [CompletionResult]::new('--key-prefix', '--key-prefix', [CompletionResultType]::ParameterName, 'Internal: a worker''s key prefix')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Start a master, and storage nodes for the remote scenarios, on loopback for this run')
+            [CompletionResult]::new('--worker', '--worker', [CompletionResultType]::ParameterName, 'Internal: run as one client of a multi-client scenario')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mooncake;help' {
             [CompletionResult]::new('master', 'master', [CompletionResultType]::ParameterValue, 'Run the master: the service that decides where every object lives (also `mooncake_master`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for SHELL on stdout')
@@ -492,6 +526,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('segments', 'segments', [CompletionResultType]::ParameterValue, 'List, query or unmount the memory segments nodes contribute')
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Run a storage node (`mooncake node join`): contribute memory to the pool')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a single-host store: a master with the embedded metadata server plus one node')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure put/get throughput and latency of a cluster (or one started with --local)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -543,6 +578,9 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             break
         }
         'mooncake;help;up' {
+            break
+        }
+        'mooncake;help;bench' {
             break
         }
         'mooncake;help;help' {

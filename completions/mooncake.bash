@@ -16,6 +16,9 @@ _mooncake() {
             ",$1")
                 cmd="mooncake"
                 ;;
+            mooncake,bench)
+                cmd="mooncake__subcmd__bench"
+                ;;
             mooncake,completions)
                 cmd="mooncake__subcmd__completions"
                 ;;
@@ -48,6 +51,9 @@ _mooncake() {
                 ;;
             mooncake,up)
                 cmd="mooncake__subcmd__up"
+                ;;
+            mooncake__subcmd__help,bench)
+                cmd="mooncake__subcmd__help__subcmd__bench"
                 ;;
             mooncake__subcmd__help,completions)
                 cmd="mooncake__subcmd__help__subcmd__completions"
@@ -146,12 +152,122 @@ _mooncake() {
 
     case "${cmd}" in
         mooncake)
-            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version master completions put get rm exists query-key segments node up help"
+            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version master completions put get rm exists query-key segments node up bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__bench)
+            opts="-h -V --local --scenarios --sizes --ops --bytes --batch --clients --replicas --warmup --global_segment_size --segment-size --local_buffer_size --local-buffer-size --remote-transport --checksum --worker --target-segment --key-prefix --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --scenarios)
+                    COMPREPLY=($(compgen -W "local remote local-batch32 remote-batch32 local-zc remote-zc remote-2clients local-cold remote-cold memcpy tcp tcp-2streams" -- "${cur}"))
+                    return 0
+                    ;;
+                --sizes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --clients)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --warmup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --segment-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global_segment_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local-buffer-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local_buffer_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-transport)
+                    COMPREPLY=($(compgen -W "tcp shm" -- "${cur}"))
+                    return 0
+                    ;;
+                --checksum)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --target-segment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-level)
                     COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
                     return 0
@@ -338,8 +454,22 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__help)
-            opts="master completions put get rm exists query-key segments node up help"
+            opts="master completions put get rm exists query-key segments node up bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand segments 'List, query or unmount the memory segments nodes contribute'
             cand node 'Run a storage node (`mooncake node join`): contribute memory to the pool'
             cand up 'Start a single-host store: a master with the embedded metadata server plus one node'
+            cand bench 'Measure put/get throughput and latency of a cluster (or one started with --local)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mooncake;master'= {
@@ -453,6 +454,38 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mooncake;bench'= {
+            cand --scenarios 'Scenarios to run, comma-separated'
+            cand --sizes 'Value sizes, comma-separated (4K, 64K, 1M, 16M or bytes)'
+            cand --ops 'Keys put (and got) per scenario and size, at most; --bytes caps it for large sizes'
+            cand --bytes 'Byte budget per scenario and size: a size runs min(--ops, BYTES / size) keys (at least 4)'
+            cand --batch 'Keys per call in the batch scenarios'
+            cand --clients 'Client processes of the multi-client scenario'
+            cand --replicas 'Replicas per put (each on a different segment when there are enough)'
+            cand --warmup 'Unmeasured put+get rounds before each scenario and size (cold scenarios skip them)'
+            cand --segment-size 'Memory the benchmark''s client and each --local storage node contribute'
+            cand --global_segment_size 'Memory the benchmark''s client and each --local storage node contribute'
+            cand --local-buffer-size 'Transfer buffer size of the clients (accepted for parity with Mooncake''s benchmark)'
+            cand --local_buffer_size 'Transfer buffer size of the clients (accepted for parity with Mooncake''s benchmark)'
+            cand --remote-transport 'How remote scenarios move bytes: tcp (through a socket, like another host) or shm'
+            cand --checksum 'Store a CRC-32 with every put and verify it on get (the client''s default)'
+            cand --target-segment 'Internal: the segment a worker puts into'
+            cand --key-prefix 'Internal: a worker''s key prefix'
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --master_server 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand --local 'Start a master, and storage nodes for the remote scenarios, on loopback for this run'
+            cand --worker 'Internal: run as one client of a multi-client scenario'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mooncake;help'= {
             cand master 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
             cand completions 'Print the shell completion script for SHELL on stdout'
@@ -464,6 +497,7 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand segments 'List, query or unmount the memory segments nodes contribute'
             cand node 'Run a storage node (`mooncake node join`): contribute memory to the pool'
             cand up 'Start a single-host store: a master with the embedded metadata server plus one node'
+            cand bench 'Measure put/get throughput and latency of a cluster (or one started with --local)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mooncake;help;master'= {
@@ -500,6 +534,8 @@ set edit:completion:arg-completer[mooncake] = {|@words|
         &'mooncake;help;node;join'= {
         }
         &'mooncake;help;up'= {
+        }
+        &'mooncake;help;bench'= {
         }
         &'mooncake;help;help'= {
         }

@@ -46,6 +46,7 @@ complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "query-key" -d 'Sh
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "node" -d 'Run a storage node (`mooncake node join`): contribute memory to the pool'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "up" -d 'Start a single-host store: a master with the embedded metadata server plus one node'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "bench" -d 'Measure put/get throughput and latency of a cluster (or one started with --local)'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l config -l config_path -l config-path -d 'YAML (.yaml, .yml) or JSON (.json) config file; its keys are the underscore flag names' -r -F
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l rpc-port -l rpc_port -d 'gRPC listen port; 0 picks a free port [default: 50051]' -r
@@ -346,17 +347,59 @@ complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l metadata-server
 complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand up" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand up" -s V -l version -d 'Print version'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "put" -d 'Store FILE (or stdin) under KEY'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "get" -d 'Read KEY\'s value to stdout or a file; exit 1 if the key is not found'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "rm" -d 'Remove KEY, every key (--all) or the keys matching a regex (--regex)'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "exists" -d 'Exit 0 if KEY exists, 1 if it does not'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "query-key" -d 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "node" -d 'Run a storage node (`mooncake node join`): contribute memory to the pool'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "up" -d 'Start a single-host store: a master with the embedded metadata server plus one node'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l scenarios -d 'Scenarios to run, comma-separated' -r -f -a "local\t'The client\'s own segment holds the data: a master round trip plus an in-process copy'
+remote\t'A separate node holds the data: every byte crosses the transport (TCP unless --remote-transport shm)'
+local-batch32\t'`local` with batch_put/batch_get of --batch keys per call'
+remote-batch32\t'`remote` with batch_put/batch_get of --batch keys per call'
+local-zc\t'`local` through registered buffers (put_from/get_into): no copy besides the transfer'
+remote-zc\t'`remote` through registered buffers (put_from/get_into)'
+remote-2clients\t'`remote` from --clients separate client processes at once; MB/s is the aggregate'
+local-cold\t'First puts into a freshly mounted client segment'
+remote-cold\t'First puts into a freshly started storage node'
+memcpy\t'Machine limit: single-thread memcpy streaming through a DRAM-sized buffer'
+tcp\t'Machine limit: plain request/response over one loopback TCP connection'
+tcp-2streams\t'Machine limit: the same over two connections at once (aggregate)'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l sizes -d 'Value sizes, comma-separated (4K, 64K, 1M, 16M or bytes)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l ops -d 'Keys put (and got) per scenario and size, at most; --bytes caps it for large sizes' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l bytes -d 'Byte budget per scenario and size: a size runs min(--ops, BYTES / size) keys (at least 4)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l batch -d 'Keys per call in the batch scenarios' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l clients -d 'Client processes of the multi-client scenario' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l replicas -d 'Replicas per put (each on a different segment when there are enough)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l warmup -d 'Unmeasured put+get rounds before each scenario and size (cold scenarios skip them)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l segment-size -l global_segment_size -d 'Memory the benchmark\'s client and each --local storage node contribute' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l local-buffer-size -l local_buffer_size -d 'Transfer buffer size of the clients (accepted for parity with Mooncake\'s benchmark)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l remote-transport -d 'How remote scenarios move bytes: tcp (through a socket, like another host) or shm' -r -f -a "tcp\t'Loopback TCP, as between hosts'
+shm\t'The same-host shared-memory path'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l checksum -d 'Store a CRC-32 with every put and verify it on get (the client\'s default)' -r -f -a "true\t''
+false\t''"
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l target-segment -d 'Internal: the segment a worker puts into' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l key-prefix -d 'Internal: a worker\'s key prefix' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l local -d 'Start a master, and storage nodes for the remote scenarios, on loopback for this run'
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l worker -d 'Internal: run as one client of a multi-client scenario'
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "put" -d 'Store FILE (or stdin) under KEY'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "get" -d 'Read KEY\'s value to stdout or a file; exit 1 if the key is not found'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "rm" -d 'Remove KEY, every key (--all) or the keys matching a regex (--regex)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "exists" -d 'Exit 0 if KEY exists, 1 if it does not'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "query-key" -d 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "node" -d 'Run a storage node (`mooncake node join`): contribute memory to the pool'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "up" -d 'Start a single-host store: a master with the embedded metadata server plus one node'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "bench" -d 'Measure put/get throughput and latency of a cluster (or one started with --local)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "list" -d 'Every mounted segment: name, id, status, use and endpoint'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "query" -d 'The segments mounted under NAME; exit 1 if there are none'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "mount" -d 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)'

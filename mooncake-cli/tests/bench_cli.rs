@@ -52,8 +52,15 @@ fn records(output: &Output) -> Vec<Value> {
             assert!(r[field].is_f64() || r[field].is_u64(), "{field} in {r}");
         }
         assert!(["put", "get"].contains(&r["op"].as_str().unwrap()), "{r}");
-        assert_eq!(r["bytes"], r["ops"].as_u64().unwrap() * r["size"].as_u64().unwrap(), "{r}");
-        assert!(r["p50_us"].as_f64().unwrap() <= r["p99_us"].as_f64().unwrap(), "{r}");
+        assert_eq!(
+            r["bytes"],
+            r["ops"].as_u64().unwrap() * r["size"].as_u64().unwrap(),
+            "{r}"
+        );
+        assert!(
+            r["p50_us"].as_f64().unwrap() <= r["p99_us"].as_f64().unwrap(),
+            "{r}"
+        );
         assert_eq!(r["errors"], 0, "{r}");
         assert!(r["MBps"].as_f64().unwrap() > 0.0, "{r}");
     }
@@ -75,7 +82,15 @@ async fn bad_arguments_name_the_flag_and_exit_2() {
         (&["bench", "--batch", "0"], "--batch"),
         (&["bench", "--clients", "0"], "--clients"),
         (
-            &["bench", "--sizes", "1M", "--ops", "100", "--segment-size", "16MiB"],
+            &[
+                "bench",
+                "--sizes",
+                "1M",
+                "--ops",
+                "100",
+                "--segment-size",
+                "16MiB",
+            ],
             "--segment-size",
         ),
         (&["bench", "--scenarios", "warp-speed"], "warp-speed"),
@@ -84,7 +99,11 @@ async fn bad_arguments_name_the_flag_and_exit_2() {
     for (args, named) in cases {
         let output = run(args).await;
         assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
-        assert!(stderr(&output).contains(named), "{args:?} should name {named}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(named),
+            "{args:?} should name {named}: {}",
+            stderr(&output)
+        );
         assert!(output.stdout.is_empty(), "{args:?} printed results");
     }
 }
@@ -92,7 +111,15 @@ async fn bad_arguments_name_the_flag_and_exit_2() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn machine_limits_need_no_cluster_and_follow_the_schema() {
     let output = run(&[
-        "--output", "json", "bench", "--scenarios", "memcpy,tcp,tcp-2streams", "--sizes", "4K,64K", "--ops", "20",
+        "--output",
+        "json",
+        "bench",
+        "--scenarios",
+        "memcpy,tcp,tcp-2streams",
+        "--sizes",
+        "4K,64K",
+        "--ops",
+        "20",
     ])
     .await;
     let records = records(&output);
@@ -135,13 +162,19 @@ async fn runs_every_store_scenario_against_a_cluster() {
     let records = records(&output);
     assert_eq!(records.len(), 8 * 2 * 2);
     let batch = find(&records, "local-batch32", "get", 4096);
-    assert_eq!((batch["batch"].as_u64(), batch["ops"].as_u64()), (Some(8), Some(40)));
+    assert_eq!(
+        (batch["batch"].as_u64(), batch["ops"].as_u64()),
+        (Some(8), Some(40))
+    );
     assert_eq!(find(&records, "remote-2clients", "put", 65536)["clients"], 2);
     assert_eq!(find(&records, "remote-2clients", "get", 65536)["ops"], 80);
     assert_eq!(find(&records, "remote", "get", 4096)["ops"], 40);
     // Fresh keys, and every key removed again (the cold scenario's too): the cluster is empty.
     let segments = master.handle.service.all_segments();
-    assert!(segments.iter().all(|s| s.used_bytes == 0), "bench left data behind: {segments:?}");
+    assert!(
+        segments.iter().all(|s| s.used_bytes == 0),
+        "bench left data behind: {segments:?}"
+    );
     node.close().await.unwrap();
     master.stop().await;
 }
