@@ -213,13 +213,18 @@ pub async fn serve(
     // One port for both protocols: the accept loop sniffs each connection and passes the non-framed
     // ones to tonic with TCP_NODELAY already set (without it every reply waits on delayed ACKs).
     let (grpc_tx, grpc_rx) = tokio::sync::mpsc::channel::<io::Result<TcpStream>>(64);
-    tokio::spawn(framed::accept_loop(
-        listeners.rpc,
-        config.rpc_tcp_nodelay,
-        svc.clone(),
-        grpc_tx,
-        cancel.clone(),
-    ));
+    let (rpc_listener, accept_svc, accept_cancel) = (listeners.rpc, svc.clone(), cancel.clone());
+    tasks.spawn(async move {
+        framed::accept_loop(
+            rpc_listener,
+            config.rpc_tcp_nodelay,
+            accept_svc,
+            grpc_tx,
+            accept_cancel,
+        )
+        .await;
+        Ok(())
+    });
     let incoming = tokio_stream::wrappers::ReceiverStream::new(grpc_rx);
     let grpc = svc.into_server();
     let grpc_cancel = cancel.clone();

@@ -493,7 +493,7 @@ impl FramedPool {
 
     /// Opens the first connection; a master that does not understand the hello disables the pool.
     fn warm_up(&self) {
-        match self.open() {
+        match self.open(true) {
             Ok(conn) => self.give(conn),
             Err(OpenError::NotUnderstood) => self.disable(),
             Err(OpenError::Io(error)) => {
@@ -508,18 +508,20 @@ impl FramedPool {
         }
     }
 
-    fn open(&self) -> Result<FramedConn, OpenError> {
+    /// Connects and says hello. On the `first` connection a master that closes or stays silent is
+    /// taken not to speak the protocol; later, those are transient (say, a master restarting).
+    fn open(&self, first: bool) -> Result<FramedConn, OpenError> {
         let mut last = io::Error::new(io::ErrorKind::NotFound, "no master address");
         for addr in &self.addrs {
             match TcpStream::connect_timeout(addr, CONNECT_TIMEOUT) {
-                Ok(stream) => return Self::hello(stream),
+                Ok(stream) => return Self::hello(stream, first),
                 Err(error) => last = error,
             }
         }
         Err(OpenError::Io(last))
     }
 
-    fn hello(mut stream: TcpStream) -> Result<FramedConn, OpenError> {
+    fn hello(mut stream: TcpStream, first: bool) -> Result<FramedConn, OpenError> {
         let setup = |s: &TcpStream| {
             s.set_nodelay(true)?;
             s.set_write_timeout(Some(IO_TIMEOUT))?;
@@ -533,13 +535,14 @@ impl FramedPool {
             Ok(()) => return Err(OpenError::NotUnderstood),
             // Closed or silent (an HTTP/2 server waits for the rest of its preface).
             Err(error)
-                if matches!(
-                    error.kind(),
-                    io::ErrorKind::UnexpectedEof
-                        | io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::ConnectionReset
-                ) =>
+                if first
+                    && matches!(
+                        error.kind(),
+                        io::ErrorKind::UnexpectedEof
+                            | io::ErrorKind::WouldBlock
+                            | io::ErrorKind::TimedOut
+                            | io::ErrorKind::ConnectionReset
+                    ) =>
             {
                 return Err(OpenError::NotUnderstood);
             }
@@ -582,7 +585,7 @@ impl FramedPool {
                 return None;
             }
             let pooled = if retried { None } else { self.take() };
-            let mut conn = match pooled.map_or_else(|| self.open(), Ok) {
+            let mut conn = match pooled.map_or_else(|| self.open(false), Ok) {
                 Ok(conn) => conn,
                 Err(OpenError::NotUnderstood) => {
                     self.disable();
