@@ -264,14 +264,13 @@ impl MasterClient {
 
     /// The raw reply (its code is checked by the caller).
     pub async fn get_replica_list(&self, key: &str) -> Result<pb::GetReplicaListResponse, ClientError> {
-        Ok(self
-            .call(
-                Method::GetReplicaList,
-                "GetReplicaList",
-                pb::GetReplicaListRequest { key: key.to_string() },
-                |mut c, r| async move { c.get_replica_list(r).await },
-            )
-            .await?)
+        self.call(
+            Method::GetReplicaList,
+            "GetReplicaList",
+            pb::GetReplicaListRequest { key: key.to_string() },
+            |mut c, r| async move { c.get_replica_list(r).await },
+        )
+        .await
     }
 
     pub async fn batch_get_replica_list(
