@@ -300,6 +300,12 @@ impl TransferEngine {
         self.resolver.invalidate(segment_name);
     }
 
+    /// Whether transfers to `target` are plain memory copies in this process (our own segment, or a
+    /// same-host peer's through shm) rather than network I/O.
+    pub fn copies_in_memory(&self, target: &SegmentDescriptor) -> bool {
+        matches!(self.transport_for(target).name(), "local" | "shm")
+    }
+
     /// The transport that will carry transfers to `target`.
     pub fn transport_for(&self, target: &SegmentDescriptor) -> &dyn Transport {
         if self.local.can_reach(target) {

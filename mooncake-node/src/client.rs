@@ -94,6 +94,12 @@ fn checksum(bytes: &[u8]) -> u64 {
     u64::from(crc32fast::hash(bytes))
 }
 
+/// Piece size of the hashed copies: a piece is checksummed right after (write: right before) it is
+/// copied, while it sits in the L2 cache, so the checksum costs no second pass over DRAM. Measured
+/// on the dev VM for 16 MiB: copy+CRC in 64–256 KiB pieces 16.8 GB/s, against 13–17 GB/s for the CRC
+/// alone streaming from DRAM (which a separate pass would add to the copy).
+const HASH_PIECE: usize = 256 << 10;
+
 fn validate(key: &str, len: usize) -> Result<(), ClientError> {
     if key.is_empty() {
         return Err(ClientError::InvalidArgument("empty key"));
@@ -227,12 +233,8 @@ impl Client {
                 data: value,
             })
             .collect::<Vec<_>>();
-        let written = inner.write(&jobs, 1).await.pop().unwrap_or(Ok(()));
-        let finished = match written {
-            Ok(()) => {
-                let sum = inner.config.checksum.then(|| checksum(value));
-                inner.master.put_end(key, sum).await
-            }
+        let finished = match inner.write_value(&jobs, value).await {
+            Ok(sum) => inner.master.put_end(key, sum).await,
             Err(error) => Err(error),
         };
         if let Err(error) = finished {
@@ -652,6 +654,10 @@ impl Inner {
         if size == 0 {
             return Ok(());
         }
+        // Memory of crashed processes on this host (their segment files) goes back first.
+        if let Err(error) = mooncake_engine::memory::reap_stale_segments() {
+            tracing::debug!(%error, "cannot scan for stale segment files");
+        }
         let segment = Arc::new(Segment::create(
             SegmentOptions::new(size).prefault(self.config.prefault),
         )?);
@@ -703,6 +709,77 @@ impl Inner {
     }
 
     /// Runs `jobs` (one engine batch per peer); one result per tag in `0..tags`.
+    /// Writes one value to every replica of `jobs` and returns its checksum (when enabled). When the
+    /// first replica is in memory this process copies into itself (own segment or a same-host
+    /// peer's), the checksum is computed piece by piece along with the copy.
+    async fn write_value(&self, jobs: &[WriteJob<'_>], value: &[u8]) -> Result<Option<u64>, ClientError> {
+        if !self.config.checksum {
+            return self.write(jobs, 1).await.pop().unwrap_or(Ok(())).map(|()| None);
+        }
+        if let Some(first) = jobs.first()
+            && value.len() > HASH_PIECE
+            && let Ok(descriptor) = self.engine.resolve(&first.endpoint).await
+            && self.engine.copies_in_memory(&descriptor)
+        {
+            let sum = blocking(|| self.write_hashed(&descriptor, first.addr, value)).map_err(|source| {
+                self.engine.forget_peer(&first.endpoint);
+                ClientError::Transfer {
+                    endpoint: first.endpoint.clone(),
+                    source,
+                }
+            })?;
+            self.write(&jobs[1..], 1).await.pop().unwrap_or(Ok(()))?;
+            return Ok(Some(sum));
+        }
+        let sum = checksum(value);
+        self.write(jobs, 1).await.pop().unwrap_or(Ok(()))?;
+        Ok(Some(sum))
+    }
+
+    /// Copies `value` to `addr` of an in-memory target in [`HASH_PIECE`]s, hashing each piece just
+    /// before it is copied (the copy then reads it from cache).
+    fn write_hashed(
+        &self,
+        target: &SegmentDescriptor,
+        addr: u64,
+        value: &[u8],
+    ) -> Result<u64, TransferError> {
+        let mut hasher = crc32fast::Hasher::new();
+        for (i, piece) in value.chunks(HASH_PIECE).enumerate() {
+            hasher.update(piece);
+            let mut batch = [Transfer::Write {
+                target_addr: addr + (i * HASH_PIECE) as u64,
+                from: piece,
+            }];
+            if let Some(Err(error)) = self.engine.transfer(target, &mut batch).pop() {
+                return Err(error);
+            }
+        }
+        Ok(u64::from(hasher.finalize()))
+    }
+
+    /// Reads `buf.len()` bytes at `addr` of an in-memory target in [`HASH_PIECE`]s, hashing each
+    /// piece right after it lands (still in cache).
+    fn read_hashed(
+        &self,
+        target: &SegmentDescriptor,
+        addr: u64,
+        buf: &mut [u8],
+    ) -> Result<u64, TransferError> {
+        let mut hasher = crc32fast::Hasher::new();
+        for (i, piece) in buf.chunks_mut(HASH_PIECE).enumerate() {
+            let mut batch = [Transfer::Read {
+                target_addr: addr + (i * HASH_PIECE) as u64,
+                into: &mut *piece,
+            }];
+            if let Some(Err(error)) = self.engine.transfer(target, &mut batch).pop() {
+                return Err(error);
+            }
+            hasher.update(piece);
+        }
+        Ok(u64::from(hasher.finalize()))
+    }
+
     async fn write(&self, jobs: &[WriteJob<'_>], tags: usize) -> Vec<Result<(), ClientError>> {
         let mut results: Vec<Result<(), ClientError>> = (0..tags).map(|_| Ok(())).collect();
         let mut by_endpoint: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -829,6 +906,7 @@ impl Inner {
         reply: &pb::GetReplicaListResponse,
         started: Instant,
         buf: &[u8],
+        computed: Option<u64>,
     ) -> Result<(), ClientError> {
         if reply.lease_ttl_ms > 0 && started.elapsed() > Duration::from_millis(reply.lease_ttl_ms) {
             return Err(ClientError::LeaseExpired {
@@ -838,7 +916,7 @@ impl Inner {
         }
         if self.config.checksum
             && let Some(expected) = reply.checksum
-            && checksum(buf) != expected
+            && computed.unwrap_or_else(|| checksum(buf)) != expected
         {
             tracing::warn!(%key, "checksum mismatch");
             return Err(ClientError::ChecksumMismatch { key: key.to_string() });
@@ -857,8 +935,14 @@ impl Inner {
         candidates: &[Candidate<'_>],
         mut last_error: Option<ClientError>,
     ) -> Result<(), ClientError> {
+        let hash_along = self.config.checksum && reply.checksum.is_some() && buf.len() > HASH_PIECE;
         for candidate in candidates {
+            let mut computed = None;
             let result = blocking(|| {
+                if hash_along && self.engine.copies_in_memory(&candidate.descriptor) {
+                    let read = self.read_hashed(&candidate.descriptor, candidate.buffer.buffer_address, buf);
+                    return Some(read.map(|sum| computed = Some(sum)));
+                }
                 let mut batch = [Transfer::Read {
                     target_addr: candidate.buffer.buffer_address,
                     into: &mut *buf,
@@ -867,7 +951,7 @@ impl Inner {
             });
             match self
                 .transferred(key, candidate, result)
-                .and_then(|()| self.verify(key, reply, started, buf))
+                .and_then(|()| self.verify(key, reply, started, buf, computed))
             {
                 Ok(()) => return Ok(()),
                 Err(error @ ClientError::LeaseExpired { .. }) => return Err(error),
@@ -958,7 +1042,7 @@ impl Inner {
             let first = match (candidates.first(), first_results[i].take()) {
                 (Some(candidate), Some(result)) => self
                     .transferred(key, candidate, result)
-                    .and_then(|()| self.verify(key, reply, started, &buf)),
+                    .and_then(|()| self.verify(key, reply, started, &buf, None)),
                 _ => Err(last_error.unwrap_or_else(|| ClientError::NotFound { key: key.to_string() })),
             };
             let result = match first {

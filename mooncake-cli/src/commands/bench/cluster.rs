@@ -39,8 +39,26 @@ impl Process {
     }
 }
 
+/// How long a child gets to stop cleanly (a node unmounts and deletes its segment file) before it
+/// is killed.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
 impl Drop for Process {
+    /// SIGTERM, then SIGKILL after [`STOP_GRACE`]: a node killed outright would leave its segment
+    /// file in /dev/shm until the next node on this host reaps it.
     fn drop(&mut self) {
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            // SAFETY: signals our own child, which has not been reaped yet (so the pid is still ours).
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+            let deadline = Instant::now() + STOP_GRACE;
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            tracing::warn!(what = %self.what, "did not stop within {STOP_GRACE:?} of SIGTERM; killing it");
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
