@@ -170,3 +170,51 @@ async fn dispatch(svc: &MasterGrpc, method: u16, body: &[u8], out: &mut Vec<u8>)
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// Sniffs the server side of a loopback connection whose client sent `bytes` (then closed).
+    async fn sniffed(bytes: &'static [u8]) -> (Sniffed, Vec<u8>, Vec<u8>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = tokio::spawn(async move {
+            let mut s = TcpStream::connect(addr).await.unwrap();
+            s.write_all(bytes).await.unwrap();
+            s.shutdown().await.unwrap();
+            let mut answer = Vec::new();
+            let _ = s.read_to_end(&mut answer).await;
+            answer
+        });
+        let (mut server, _) = listener.accept().await.unwrap();
+        let outcome = sniff(&mut server).await.unwrap();
+        let mut rest = Vec::new();
+        if outcome != Sniffed::Framed {
+            server.read_to_end(&mut rest).await.unwrap();
+        }
+        drop(server);
+        (outcome, rest, client.await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn grpc_bytes_are_left_untouched_for_tonic() {
+        let (outcome, rest, _) = sniffed(b"PRI * HTTP/2.0\r\n").await;
+        assert_eq!(outcome, Sniffed::Other);
+        assert_eq!(rest, b"PRI * HTTP/2.0\r\n");
+    }
+
+    #[tokio::test]
+    async fn the_magic_is_answered_and_other_bytes_are_not_framed() {
+        let (outcome, _, answer) = sniffed(MAGIC).await;
+        assert_eq!(outcome, Sniffed::Framed);
+        assert_eq!(answer, MAGIC);
+        // Eight bytes that are not the magic are someone else's protocol: tonic decides.
+        let (outcome, rest, answer) = sniffed(b"MCFRAME9").await;
+        assert_eq!((outcome, rest.as_slice()), (Sniffed::Other, &b"MCFRAME9"[..]));
+        assert!(answer.is_empty());
+        let (outcome, _, _) = sniffed(b"").await;
+        assert_eq!(outcome, Sniffed::Closed);
+    }
+}
