@@ -384,6 +384,43 @@ async fn corrupted_bytes_fail_the_checksum_and_another_replica_is_used() {
     master.stop().await;
 }
 
+/// Values larger than one checksum piece are hashed along with in-memory copies (own segment:
+/// `local`; same-host peer: `shm`). The stored checksum must be the same one a TCP reader computes
+/// over the whole value, and a corrupted byte in the last (partial) piece must still be caught.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checksums_hashed_along_in_memory_copies_match_and_catch_corruption() {
+    let master = TestMaster::start(|_| {}).await;
+    let a = client(&master, 16 * MIB as u64, true).await;
+    let b = client(&master, 16 * MIB as u64, true).await;
+    let over_tcp = client(&master, 0, false).await;
+    let len = 3 * MIB + 12_345;
+    let value = pattern(9, len);
+    a.put_with(
+        "big",
+        &value,
+        &ReplicateConfig::default().preferred_segment(a.segment_name()),
+    )
+    .await
+    .unwrap();
+    assert!(a.get("big").await.unwrap() == value, "local read");
+    assert!(b.get("big").await.unwrap() == value, "shm read");
+    assert!(
+        over_tcp.get("big").await.unwrap() == value,
+        "tcp read checks the hashed checksum"
+    );
+
+    let (_, addr) = replica_buffers(&master, "big").await[0].clone();
+    corrupt(addr + len as u64 - 1);
+    for (reader, path) in [(&a, "local"), (&b, "shm"), (&over_tcp, "tcp")] {
+        let err = reader.get("big").await.unwrap_err();
+        assert_eq!(err.code_value(), -801, "{path}: {err}");
+    }
+    for c in [a, b, over_tcp] {
+        c.close().await.unwrap();
+    }
+    master.stop().await;
+}
+
 /// A read that outlives the lease the master granted is reported as LEASE_EXPIRED (-707): the
 /// object may have been evicted or removed under it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
