@@ -2,6 +2,7 @@
 //!
 //! `main` only calls [`run`] and reports its error; everything here can be driven by tests.
 
+pub mod allocator;
 pub mod cli;
 pub mod commands;
 pub mod exit;

@@ -42,7 +42,7 @@ impl EngineConfig {
         Self {
             local_hostname: local_hostname.into(),
             metadata_server: metadata_server.into(),
-            tcp: TcpConfig::default(),
+            tcp: TcpConfig::from_env(),
             enable_shm: true,
         }
     }

@@ -41,6 +41,21 @@ pub struct TcpConfig {
     pub io_timeout: Duration,
 }
 
+impl TcpConfig {
+    /// The defaults, with `MC_TCP_LANES_PER_PEER` (connections per peer, 1–64) taken from the
+    /// environment as the C++ Mooncake does. An unusable value is ignored with a warning.
+    pub fn from_env() -> Self {
+        let mut config = Self::default();
+        if let Ok(text) = std::env::var("MC_TCP_LANES_PER_PEER") {
+            match text.trim().parse::<usize>() {
+                Ok(lanes @ 1..=64) => config.connections_per_peer = lanes,
+                _ => tracing::warn!(value = %text, "MC_TCP_LANES_PER_PEER must be 1..=64; using the default"),
+            }
+        }
+        config
+    }
+}
+
 impl Default for TcpConfig {
     fn default() -> Self {
         TcpConfig {
