@@ -6,9 +6,9 @@
 //! The API is blocking on purpose: the caller's thread waits on the socket (or copies) itself, so no
 //! thread hand-off or completion polling sits between the bytes and the CPU that moves them.
 
+pub mod local;
 #[cfg(feature = "rdma")]
 pub mod rdma;
-pub mod local;
 pub mod shm;
 pub mod tcp;
 
