@@ -18,6 +18,7 @@ use crate::descriptor::{RpcMeta, SegmentDescriptor};
 use crate::memory::{MemoryRegistry, Registration, Segment, host_id};
 use crate::metadata::{HandshakeServer, LocalDescriptor, MetadataBackend, SegmentResolver};
 use crate::metrics::EngineMetrics;
+use crate::transport::hashed::MemoryView;
 use crate::transport::local::LocalTransport;
 use crate::transport::shm::ShmTransport;
 use crate::transport::tcp::{TcpConfig, TcpDataServer, TcpTransport};
@@ -304,6 +305,29 @@ impl TransferEngine {
     /// same-host peer's through shm) rather than network I/O.
     pub fn copies_in_memory(&self, target: &SegmentDescriptor) -> bool {
         matches!(self.transport_for(target).name(), "local" | "shm")
+    }
+
+    /// A view of `[addr, addr + len)` of `target`'s memory when this process reaches it by memory
+    /// copy (its own segment, or a same-host peer's through shm); `None` for network targets.
+    pub fn memory_view(
+        &self,
+        target: &SegmentDescriptor,
+        addr: u64,
+        len: u64,
+    ) -> Option<Result<MemoryView<'_>, TransferError>> {
+        if self.local.can_reach(target) {
+            return Some(self.local.view(addr, len));
+        }
+        match &self.shm {
+            Some(shm) if shm.can_reach(target) => Some(shm.view(target, addr, len)),
+            _ => None,
+        }
+    }
+
+    /// Records a copy done through a [`MemoryView`] in the transfer metrics.
+    pub fn record_memory_copy(&self, target: &SegmentDescriptor, read: bool, len: usize, ok: bool) {
+        let transport = self.transport_for(target).name();
+        self.metrics.record(transport, read, len, ok);
     }
 
     /// The transport that will carry transfers to `target`.

@@ -94,12 +94,6 @@ fn checksum(bytes: &[u8]) -> u64 {
     u64::from(crc32fast::hash(bytes))
 }
 
-/// Piece size of the hashed copies: a piece is checksummed right after (write: right before) it is
-/// copied, while it sits in the L2 cache, so the checksum costs no second pass over DRAM. Measured
-/// on the dev VM for 16 MiB: copy+CRC in 64–256 KiB pieces 16.8 GB/s, against 13–17 GB/s for the CRC
-/// alone streaming from DRAM (which a separate pass would add to the copy).
-const HASH_PIECE: usize = 256 << 10;
-
 fn validate(key: &str, len: usize) -> Result<(), ClientError> {
     if key.is_empty() {
         return Err(ClientError::InvalidArgument("empty key"));
@@ -294,8 +288,23 @@ impl Client {
         let started = Instant::now();
         let reply = self.inner.master.get_replica_list(key).await?;
         ClientError::check(reply.code, "GetReplicaList", key)?;
+        let (candidates, last_error) = self.inner.candidates(&reply, reply.size as usize).await;
+        // The best replica in memory this process can copy from: build the value straight from it
+        // (no zero-filled buffer first); other replicas are the fallback.
+        if let Some(first) = candidates.first()
+            && let Some(Ok((value, sum))) =
+                self.inner
+                    .read_in_memory(&first.descriptor, first.buffer.buffer_address, reply.size)
+            && self
+                .inner
+                .verify(key, &reply, started, &value, Some(u64::from(sum)))
+                .is_ok()
+        {
+            return Ok(value);
+        }
         let mut buf = vec![0u8; reply.size as usize];
-        self.inner.read_replicas(key, &reply, started, &mut buf).await?;
+        self.inner
+            .read_from(key, &reply, started, &mut buf, &candidates, last_error)?;
         Ok(buf)
     }
 
@@ -710,74 +719,56 @@ impl Inner {
 
     /// Runs `jobs` (one engine batch per peer); one result per tag in `0..tags`.
     /// Writes one value to every replica of `jobs` and returns its checksum (when enabled). When the
-    /// first replica is in memory this process copies into itself (own segment or a same-host
-    /// peer's), the checksum is computed piece by piece along with the copy.
+    /// first replica is memory this process copies into (its own segment or a same-host peer's),
+    /// the checksum is computed piece by piece along with the copy (`mooncake_engine` `hashed`).
     async fn write_value(&self, jobs: &[WriteJob<'_>], value: &[u8]) -> Result<Option<u64>, ClientError> {
         if !self.config.checksum {
             return self.write(jobs, 1).await.pop().unwrap_or(Ok(())).map(|()| None);
         }
         if let Some(first) = jobs.first()
-            && value.len() > HASH_PIECE
             && let Ok(descriptor) = self.engine.resolve(&first.endpoint).await
-            && self.engine.copies_in_memory(&descriptor)
+            && let Some(written) = self.write_in_memory(&descriptor, first.addr, value)
         {
-            let sum = blocking(|| self.write_hashed(&descriptor, first.addr, value)).map_err(|source| {
-                self.engine.forget_peer(&first.endpoint);
-                ClientError::Transfer {
-                    endpoint: first.endpoint.clone(),
-                    source,
-                }
+            let sum = written.map_err(|source| ClientError::Transfer {
+                endpoint: first.endpoint.clone(),
+                source,
             })?;
             self.write(&jobs[1..], 1).await.pop().unwrap_or(Ok(()))?;
-            return Ok(Some(sum));
+            return Ok(Some(u64::from(sum)));
         }
         let sum = checksum(value);
         self.write(jobs, 1).await.pop().unwrap_or(Ok(()))?;
         Ok(Some(sum))
     }
 
-    /// Copies `value` to `addr` of an in-memory target in [`HASH_PIECE`]s, hashing each piece just
-    /// before it is copied (the copy then reads it from cache).
-    fn write_hashed(
+    /// Copies `value` into memory this process reaches by plain copy, hashing along; `None` when
+    /// `target` is reached over the network.
+    fn write_in_memory(
         &self,
         target: &SegmentDescriptor,
         addr: u64,
         value: &[u8],
-    ) -> Result<u64, TransferError> {
-        let mut hasher = crc32fast::Hasher::new();
-        for (i, piece) in value.chunks(HASH_PIECE).enumerate() {
-            hasher.update(piece);
-            let mut batch = [Transfer::Write {
-                target_addr: addr + (i * HASH_PIECE) as u64,
-                from: piece,
-            }];
-            if let Some(Err(error)) = self.engine.transfer(target, &mut batch).pop() {
-                return Err(error);
-            }
-        }
-        Ok(u64::from(hasher.finalize()))
+    ) -> Option<Result<u32, TransferError>> {
+        let view = self.engine.memory_view(target, addr, value.len() as u64)?;
+        let written = view.and_then(|view| blocking(|| view.write_hashed(value)));
+        self.engine
+            .record_memory_copy(target, false, value.len(), written.is_ok());
+        Some(written)
     }
 
-    /// Reads `buf.len()` bytes at `addr` of an in-memory target in [`HASH_PIECE`]s, hashing each
-    /// piece right after it lands (still in cache).
-    fn read_hashed(
+    /// The value at `addr` of memory this process reaches by plain copy, in a new buffer, with its
+    /// CRC-32; `None` when `target` is reached over the network.
+    fn read_in_memory(
         &self,
         target: &SegmentDescriptor,
         addr: u64,
-        buf: &mut [u8],
-    ) -> Result<u64, TransferError> {
-        let mut hasher = crc32fast::Hasher::new();
-        for (i, piece) in buf.chunks_mut(HASH_PIECE).enumerate() {
-            let mut batch = [Transfer::Read {
-                target_addr: addr + (i * HASH_PIECE) as u64,
-                into: &mut *piece,
-            }];
-            if let Some(Err(error)) = self.engine.transfer(target, &mut batch).pop() {
-                return Err(error);
-            }
-            hasher.update(piece);
-        }
-        Ok(u64::from(hasher.finalize()))
+        len: u64,
+    ) -> Option<Result<(Vec<u8>, u32), TransferError>> {
+        let view = self.engine.memory_view(target, addr, len)?;
+        let copied = view.map(|view| blocking(|| view.to_vec_hashed()));
+        self.engine
+            .record_memory_copy(target, true, len as usize, copied.is_ok());
+        Some(copied)
     }
 
     async fn write(&self, jobs: &[WriteJob<'_>], tags: usize) -> Vec<Result<(), ClientError>> {
@@ -935,16 +926,22 @@ impl Inner {
         candidates: &[Candidate<'_>],
         mut last_error: Option<ClientError>,
     ) -> Result<(), ClientError> {
-        let hash_along = self.config.checksum && reply.checksum.is_some() && buf.len() > HASH_PIECE;
         for candidate in candidates {
             let mut computed = None;
             let result = blocking(|| {
-                if hash_along && self.engine.copies_in_memory(&candidate.descriptor) {
-                    let read = self.read_hashed(&candidate.descriptor, candidate.buffer.buffer_address, buf);
-                    return Some(read.map(|sum| computed = Some(sum)));
+                let addr = candidate.buffer.buffer_address;
+                if self.config.checksum
+                    && let Some(view) = self
+                        .engine
+                        .memory_view(&candidate.descriptor, addr, buf.len() as u64)
+                {
+                    let read = view.and_then(|view| view.read_hashed(buf));
+                    self.engine
+                        .record_memory_copy(&candidate.descriptor, true, buf.len(), read.is_ok());
+                    return Some(read.map(|sum| computed = Some(u64::from(sum))));
                 }
                 let mut batch = [Transfer::Read {
-                    target_addr: candidate.buffer.buffer_address,
+                    target_addr: addr,
                     into: &mut *buf,
                 }];
                 self.engine.transfer(&candidate.descriptor, &mut batch).pop()

@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use super::hashed::MemoryView;
 use super::{Transfer, TransferError, Transport};
 use crate::descriptor::SegmentDescriptor;
 use crate::memory::MemoryRegistry;
@@ -23,6 +24,18 @@ impl LocalTransport {
     /// Copies for the engine named `name`, whose memory is `registry`.
     pub fn new(name: String, registry: Arc<MemoryRegistry>) -> Self {
         Self { name, registry }
+    }
+
+    /// A checked view of `len` bytes at `addr`, held registered while it lives.
+    pub fn view(&self, addr: u64, len: u64) -> Result<MemoryView<'_>, TransferError> {
+        let access = self
+            .registry
+            .access(addr, len)
+            .map_err(|_| TransferError::OutOfRange { addr, len })?;
+        let (ptr, len) = (access.as_ptr(), access.len());
+        // SAFETY: `access` proves the range lies inside registered (mapped) memory and keeps it
+        // registered for as long as the view holds it.
+        Ok(unsafe { MemoryView::new(ptr, len, Box::new(access)) })
     }
 
     fn one(&self, transfer: &mut Transfer<'_>) -> Result<(), TransferError> {

@@ -1,11 +1,13 @@
 //! Transports move bytes between local buffers and a peer's registered memory. One small trait,
 //! one file (or folder) per implementation: `tcp` (Mooncake's TCP protocol v2), `shm` (same host:
 //! map the peer's segment and copy), `local` (this engine's own memory), `rdma` (behind the `rdma`
-//! cargo feature).
+//! cargo feature). `hashed` gives the memory paths (`local`, `shm`) copies with a CRC-32 computed
+//! along the way, and reads into a new buffer without zero-filling it first.
 //!
 //! The API is blocking on purpose: the caller's thread waits on the socket (or copies) itself, so no
 //! thread hand-off or completion polling sits between the bytes and the CPU that moves them.
 
+pub mod hashed;
 pub mod local;
 #[cfg(feature = "rdma")]
 pub mod rdma;

@@ -31,6 +31,7 @@ use std::time::Duration;
 use memmap2::{MmapOptions, MmapRaw};
 use parking_lot::RwLock;
 
+use super::hashed::MemoryView;
 use super::{Transfer, TransferError, Transport};
 use crate::descriptor::{BufferDescriptor, SegmentDescriptor};
 use crate::memory::{SEGMENT_FILE_PREFIX, SHM_DIR, host_id};
@@ -170,6 +171,32 @@ impl ShmTransport {
             .write()
             .insert(path.to_owned(), Arc::clone(&mapping));
         Ok(mapping)
+    }
+
+    /// A checked view of `len` bytes at `addr` of `target`'s memory, kept mapped while it lives.
+    pub fn view(
+        &self,
+        target: &SegmentDescriptor,
+        addr: u64,
+        len: u64,
+    ) -> Result<MemoryView<'static>, TransferError> {
+        let buffer = target
+            .buffer_for(addr, len)
+            .ok_or(TransferError::OutOfRange { addr, len })?;
+        let path = buffer
+            .shm_name
+            .as_deref()
+            .ok_or(TransferError::NoEndpoint { transport: "shm" })?;
+        let mapping = self.mapping(path)?;
+        let offset =
+            checked_offset(buffer, addr, len, mapping.map.len()).map_err(|source| TransferError::Map {
+                path: path.to_owned(),
+                source,
+            })?;
+        // SAFETY: `[offset, offset + len)` lies inside the mapping (checked above), which the Arc held by
+        // the view keeps mapped.
+        let ptr = unsafe { mapping.map.as_mut_ptr().add(offset) };
+        Ok(unsafe { MemoryView::new(ptr, len as usize, Box::new(mapping)) })
     }
 
     fn one<'t>(
