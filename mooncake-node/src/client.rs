@@ -399,7 +399,13 @@ impl Client {
                 });
             }
         }
-        for (i, written) in inner.write(&jobs, items.len()).await.into_iter().enumerate() {
+        let mut sums = vec![None; items.len()];
+        for (i, written) in inner
+            .write_summed(&jobs, items.len(), &mut sums)
+            .await
+            .into_iter()
+            .enumerate()
+        {
             if results[i].is_ok() {
                 results[i] = written;
             }
@@ -408,7 +414,10 @@ impl Client {
         let commit: Vec<usize> = granted.iter().copied().filter(|&i| results[i].is_ok()).collect();
         if !commit.is_empty() {
             let checksums = if inner.config.checksum {
-                commit.iter().map(|&i| checksum(items[i].1)).collect()
+                commit
+                    .iter()
+                    .map(|&i| sums[i].map_or_else(|| checksum(items[i].1), u64::from))
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -772,6 +781,17 @@ impl Inner {
     }
 
     async fn write(&self, jobs: &[WriteJob<'_>], tags: usize) -> Vec<Result<(), ClientError>> {
+        self.write_summed(jobs, tags, &mut vec![None; tags]).await
+    }
+
+    /// [`Inner::write`], also filling `sums[tag]` with the CRC-32 of a value written to memory this
+    /// process copies into (left `None` for values that only went over the network).
+    async fn write_summed(
+        &self,
+        jobs: &[WriteJob<'_>],
+        tags: usize,
+        sums: &mut [Option<u32>],
+    ) -> Vec<Result<(), ClientError>> {
         let mut results: Vec<Result<(), ClientError>> = (0..tags).map(|_| Ok(())).collect();
         let mut by_endpoint: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, job) in jobs.iter().enumerate() {
@@ -792,6 +812,29 @@ impl Inner {
                 }
             }
         }
+        // Targets copied in memory: each value through one view, hashed along (the sums spare the
+        // caller a checksum pass).
+        targets.retain(|(endpoint, descriptor, indices)| {
+            if !self.engine.copies_in_memory(descriptor) {
+                return true;
+            }
+            for &i in indices {
+                let job = &jobs[i];
+                match self.write_in_memory(descriptor, job.addr, job.data) {
+                    Some(Ok(sum)) => {
+                        sums[job.tag] = Some(sum);
+                    }
+                    Some(Err(source)) => {
+                        results[job.tag] = Err(ClientError::Transfer {
+                            endpoint: endpoint.to_string(),
+                            source,
+                        });
+                    }
+                    None => {}
+                }
+            }
+            false
+        });
         let engine = &self.engine;
         let outcomes = blocking(|| {
             targets

@@ -409,6 +409,20 @@ async fn checksums_hashed_along_in_memory_copies_match_and_catch_corruption() {
         "tcp read checks the hashed checksum"
     );
 
+    // Batch puts into memory hash along too: a TCP reader checks those sums.
+    let (small, large) = (pattern(3, 4096), pattern(4, MIB + 7));
+    let items: Vec<(&str, &[u8])> = vec![("batch-small", &small), ("batch-large", &large)];
+    let config = ReplicateConfig::default().preferred_segment(a.segment_name());
+    assert!(
+        a.batch_put(&items, &config)
+            .await
+            .unwrap()
+            .iter()
+            .all(Result::is_ok)
+    );
+    assert!(over_tcp.get("batch-small").await.unwrap() == small);
+    assert!(over_tcp.get("batch-large").await.unwrap() == large);
+
     let (_, addr) = replica_buffers(&master, "big").await[0].clone();
     corrupt(addr + len as u64 - 1);
     for (reader, path) in [(&a, "local"), (&b, "shm"), (&over_tcp, "tcp")] {
