@@ -90,6 +90,13 @@ fn write_then_read_back_every_size() {
     }
     assert!(peer.region.guards_intact());
     let served = peer.server.stats();
+    // The server counts a read once its answer is sent, which can be just after our client has it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while served.bytes_written.load(Relaxed) != served.bytes_read.load(Relaxed)
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     assert_eq!(
         served.bytes_written.load(Relaxed),
         served.bytes_read.load(Relaxed)
