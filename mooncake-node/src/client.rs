@@ -401,7 +401,7 @@ impl Client {
         }
         let mut sums = vec![None; items.len()];
         for (i, written) in inner
-            .write_summed(&jobs, items.len(), &mut sums)
+            .write(&jobs, items.len(), &mut sums)
             .await
             .into_iter()
             .enumerate()
@@ -726,28 +726,15 @@ impl Inner {
         Ok(())
     }
 
-    /// Runs `jobs` (one engine batch per peer); one result per tag in `0..tags`.
-    /// Writes one value to every replica of `jobs` and returns its checksum (when enabled). When the
-    /// first replica is memory this process copies into (its own segment or a same-host peer's),
-    /// the checksum is computed piece by piece along with the copy (`mooncake_engine` `hashed`).
+    /// Writes one value to every replica of `jobs` and returns its checksum (when enabled), taken
+    /// along the copy when a replica is memory this process copies into.
     async fn write_value(&self, jobs: &[WriteJob<'_>], value: &[u8]) -> Result<Option<u64>, ClientError> {
-        if !self.config.checksum {
-            return self.write(jobs, 1).await.pop().unwrap_or(Ok(())).map(|()| None);
-        }
-        if let Some(first) = jobs.first()
-            && let Ok(descriptor) = self.engine.resolve(&first.endpoint).await
-            && let Some(written) = self.write_in_memory(&descriptor, first.addr, value)
-        {
-            let sum = written.map_err(|source| ClientError::Transfer {
-                endpoint: first.endpoint.clone(),
-                source,
-            })?;
-            self.write(&jobs[1..], 1).await.pop().unwrap_or(Ok(()))?;
-            return Ok(Some(u64::from(sum)));
-        }
-        let sum = checksum(value);
-        self.write(jobs, 1).await.pop().unwrap_or(Ok(()))?;
-        Ok(Some(sum))
+        let mut sums = [None];
+        self.write(jobs, 1, &mut sums).await.pop().unwrap_or(Ok(()))?;
+        Ok(self
+            .config
+            .checksum
+            .then(|| sums[0].map_or_else(|| checksum(value), u64::from)))
     }
 
     /// Copies `value` into memory this process reaches by plain copy, hashing along; `None` when
@@ -780,13 +767,10 @@ impl Inner {
         Some(copied)
     }
 
-    async fn write(&self, jobs: &[WriteJob<'_>], tags: usize) -> Vec<Result<(), ClientError>> {
-        self.write_summed(jobs, tags, &mut vec![None; tags]).await
-    }
-
-    /// [`Inner::write`], also filling `sums[tag]` with the CRC-32 of a value written to memory this
-    /// process copies into (left `None` for values that only went over the network).
-    async fn write_summed(
+    /// Runs `jobs` (one engine batch per peer); one result per tag in `0..tags`. Also fills `sums[tag]`
+    /// with the CRC-32 of a value written to memory this process copies into when checksums are on
+    /// (left `None` for values that only went over the network: the caller hashes those itself).
+    async fn write(
         &self,
         jobs: &[WriteJob<'_>],
         tags: usize,
@@ -815,7 +799,7 @@ impl Inner {
         // Targets copied in memory: each value through one view, hashed along (the sums spare the
         // caller a checksum pass).
         targets.retain(|(endpoint, descriptor, indices)| {
-            if !self.engine.copies_in_memory(descriptor) {
+            if !self.config.checksum || !self.engine.copies_in_memory(descriptor) {
                 return true;
             }
             for &i in indices {

@@ -461,3 +461,23 @@ async fn a_read_outliving_its_lease_is_lease_expired() {
     b.close().await.unwrap();
     master.stop().await;
 }
+
+/// A crashed process's segment file (its pid no longer exists) is removed when a client mounts its
+/// own segment, so the memory returns to the host; a live process's file is left alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mounting_reaps_segment_files_of_dead_processes() {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead_pid = child.id();
+    child.wait().unwrap();
+    let stale = std::path::PathBuf::from(format!("/dev/shm/mooncake-{dead_pid}-reaptest"));
+    let live = std::path::PathBuf::from(format!("/dev/shm/mooncake-{}-reaptest", std::process::id()));
+    std::fs::write(&stale, b"left by a crash").unwrap();
+    std::fs::write(&live, b"still in use").unwrap();
+    let master = TestMaster::start(|_| {}).await;
+    let a = client(&master, 4 * MIB as u64, true).await;
+    assert!(!stale.exists(), "a dead process's segment file survived a mount");
+    assert!(live.exists(), "a live process's file was removed");
+    std::fs::remove_file(&live).unwrap();
+    a.close().await.unwrap();
+    master.stop().await;
+}
