@@ -181,6 +181,7 @@ async fn runs_every_store_scenario_against_a_cluster() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn local_flag_starts_its_own_cluster_and_stops_it() {
+    let before = dead_segment_files();
     let output = run(&[
         "bench",
         "--local",
@@ -202,4 +203,21 @@ async fn local_flag_starts_its_own_cluster_and_stops_it() {
         assert!(table.contains(scenario), "{scenario} missing from\n{table}");
     }
     assert!(table.contains("MB/s") && table.contains("P99 µs"), "{table}");
+    // Its master and nodes were stopped cleanly: no segment file of a process that is gone now.
+    let left: Vec<_> = dead_segment_files().difference(&before).cloned().collect();
+    assert!(left.is_empty(), "segment files left behind: {left:?}");
+}
+
+/// `/dev/shm/mooncake-<pid>-*` files whose process no longer exists.
+fn dead_segment_files() -> std::collections::BTreeSet<String> {
+    std::fs::read_dir("/dev/shm")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            name.strip_prefix("mooncake-")
+                .and_then(|rest| rest.split('-').next())
+                .is_some_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
+        })
+        .collect()
 }

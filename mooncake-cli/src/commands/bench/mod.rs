@@ -156,6 +156,19 @@ impl BenchArgs {
         self.segment_size.bytes() / 10 * 8
     }
 
+    /// The pass of `scenario` at `size`: keys under `prefix`, first replica on `segment`.
+    fn pass(&self, scenario: Scenario, size: u64, prefix: String, segment: String) -> Pass {
+        Pass {
+            prefix,
+            size: size as usize,
+            ops: self.ops_for(scenario, size),
+            batch: self.batch_for(scenario),
+            calls: scenario.calls(),
+            warmup: if scenario.is_cold() { 0 } else { self.warmup },
+            replicate: ReplicateConfig::replicas(self.replicas).preferred_segment(segment),
+        }
+    }
+
     /// Keys per call in `scenario`.
     fn batch_for(&self, scenario: Scenario) -> usize {
         if scenario.calls() == Calls::Batch {
@@ -365,20 +378,9 @@ impl<'a> Session<'a> {
         Ok((client, segment.clone()))
     }
 
-    fn replicate(&self, segment: String) -> ReplicateConfig {
-        ReplicateConfig::replicas(self.args.replicas).preferred_segment(segment)
-    }
-
     fn pass(&self, scenario: Scenario, size: u64, segment: String) -> Pass {
-        Pass {
-            prefix: format!("{}/{}/{}", self.run_id, scenario.name(), size),
-            size: size as usize,
-            ops: self.args.ops_for(scenario, size),
-            batch: self.args.batch_for(scenario),
-            calls: scenario.calls(),
-            warmup: if scenario.is_cold() { 0 } else { self.args.warmup },
-            replicate: self.replicate(segment),
-        }
+        let prefix = format!("{}/{}/{}", self.run_id, scenario.name(), size);
+        self.args.pass(scenario, size, prefix, segment)
     }
 
     /// One store scenario over every size.
@@ -425,7 +427,12 @@ impl<'a> Session<'a> {
             let outcome = pass
                 .run(client, progress, &mut |_| Ok(()), scenario.is_cold())
                 .await?;
-            records.extend(phase_records(scenario, size, pass.batch, vec![outcome]));
+            records.extend(phase_records(
+                scenario,
+                size,
+                pass.batch,
+                vec![(outcome.put, outcome.get)],
+            ));
             passes.push(pass);
         }
         if let Some(client) = cold_client {
@@ -497,16 +504,26 @@ impl<'a> Session<'a> {
             released += 1;
         })?;
         progress.inc(steps.last().copied().unwrap_or(0));
-        let mut records = Vec::new();
-        for (index, size) in args.sizes.iter().map(|s| s.bytes()).enumerate() {
-            let outcomes = results
-                .iter()
-                .map(|r| r.passes.get(index).map(|o| (o.put.clone(), o.get.clone())))
-                .collect::<Option<Vec<_>>>()
-                .context("a worker reported fewer sizes than asked")?;
-            records.extend(phase_records_split(scenario, size, 1, outcomes));
+        // Per size, every worker's (put, get) samples.
+        let mut by_size: Vec<Vec<(Samples, Samples)>> = args.sizes.iter().map(|_| Vec::new()).collect();
+        for result in results {
+            if result.passes.len() != by_size.len() {
+                bail!(
+                    "a worker reported {} sizes, not {}",
+                    result.passes.len(),
+                    by_size.len()
+                );
+            }
+            for (outcomes, pass) in by_size.iter_mut().zip(result.passes) {
+                outcomes.push((pass.put, pass.get));
+            }
         }
-        Ok(records)
+        Ok(args
+            .sizes
+            .iter()
+            .zip(by_size)
+            .flat_map(|(size, outcomes)| phase_records(scenario, size.bytes(), 1, outcomes))
+            .collect())
     }
 }
 
@@ -517,20 +534,6 @@ fn uuid_prefix() -> String {
 
 /// The put and get records of one pass of one or more clients.
 fn phase_records(
-    scenario: Scenario,
-    size: u64,
-    batch: usize,
-    outcomes: Vec<workload::Outcome>,
-) -> Vec<Record> {
-    phase_records_split(
-        scenario,
-        size,
-        batch,
-        outcomes.into_iter().map(|o| (o.put, o.get)).collect(),
-    )
-}
-
-fn phase_records_split(
     scenario: Scenario,
     size: u64,
     batch: usize,
@@ -632,15 +635,12 @@ async fn worker(args: BenchArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode
     let mut result = workers::WorkerResult::default();
     let hidden = ProgressBar::hidden();
     for size in args.sizes.iter().map(|s| s.bytes()) {
-        let pass = Pass {
-            prefix: format!("{prefix}/{size}/{}", std::process::id()),
-            size: size as usize,
-            ops: args.ops_for(scenario, size),
-            batch: 1,
-            calls: Calls::Single,
-            warmup: args.warmup,
-            replicate: ReplicateConfig::replicas(args.replicas).preferred_segment(segment.clone()),
-        };
+        let pass = args.pass(
+            scenario,
+            size,
+            format!("{prefix}/{size}/{}", std::process::id()),
+            segment.clone(),
+        );
         let outcome = pass
             .run(
                 &client,

@@ -47,13 +47,20 @@ impl TcpConfig {
     pub fn from_env() -> Self {
         let mut config = Self::default();
         if let Ok(text) = std::env::var("MC_TCP_LANES_PER_PEER") {
-            match text.trim().parse::<usize>() {
-                Ok(lanes @ 1..=64) => config.connections_per_peer = lanes,
-                _ => tracing::warn!(value = %text, "MC_TCP_LANES_PER_PEER must be 1..=64; using the default"),
+            match parse_lanes(&text) {
+                Some(lanes) => config.connections_per_peer = lanes,
+                None => {
+                    tracing::warn!(value = %text, "MC_TCP_LANES_PER_PEER must be 1..=64; using the default")
+                }
             }
         }
         config
     }
+}
+
+/// A `MC_TCP_LANES_PER_PEER` value: 1..=64 connections.
+fn parse_lanes(text: &str) -> Option<usize> {
+    text.trim().parse().ok().filter(|lanes| (1..=64).contains(lanes))
 }
 
 impl Default for TcpConfig {
@@ -726,6 +733,16 @@ impl Pool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lanes_per_peer_accepts_1_to_64() {
+        assert_eq!(parse_lanes("1"), Some(1));
+        assert_eq!(parse_lanes(" 8 "), Some(8));
+        assert_eq!(parse_lanes("64"), Some(64));
+        for bad in ["0", "65", "-1", "four", ""] {
+            assert_eq!(parse_lanes(bad), None, "{bad:?}");
+        }
+    }
 
     fn descriptor(name: &str, host: Option<&str>, port: u16) -> SegmentDescriptor {
         SegmentDescriptor {
