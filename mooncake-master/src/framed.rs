@@ -14,6 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tonic::Request;
 
 use crate::grpc::MasterGrpc;
@@ -40,9 +41,11 @@ pub async fn accept_loop(
     grpc: mpsc::Sender<io::Result<TcpStream>>,
     cancel: CancellationToken,
 ) {
+    // Connection tasks are tracked so shutdown waits for a framed request in flight to be answered.
+    let connections = TaskTracker::new();
     loop {
         let accepted = tokio::select! {
-            _ = cancel.cancelled() => return,
+            _ = cancel.cancelled() => break,
             accepted = listener.accept() => accepted,
         };
         let stream = match accepted {
@@ -58,9 +61,13 @@ pub async fn accept_loop(
             tracing::debug!(%error, "cannot set TCP_NODELAY on an RPC connection");
         }
         let (svc, grpc, cancel) = (svc.clone(), grpc.clone(), cancel.clone());
-        tokio::spawn(async move {
+        connections.spawn(async move {
             let mut stream = stream;
-            match tokio::time::timeout(SNIFF_TIMEOUT, sniff(&mut stream)).await {
+            let sniffed = tokio::select! {
+                _ = cancel.cancelled() => return,
+                sniffed = tokio::time::timeout(SNIFF_TIMEOUT, sniff(&mut stream)) => sniffed,
+            };
+            match sniffed {
                 Ok(Ok(Sniffed::Framed)) => serve_connection(stream, svc, cancel).await,
                 Ok(Ok(Sniffed::Other)) => {
                     let _ = grpc.send(Ok(stream)).await;
@@ -71,6 +78,8 @@ pub async fn accept_loop(
             }
         });
     }
+    connections.close();
+    connections.wait().await;
 }
 
 /// Peeks at the first bytes. A connection whose first bytes match a prefix of [`MAGIC`] is committed
@@ -116,18 +125,21 @@ pub async fn serve_connection(stream: TcpStream, svc: MasterGrpc, cancel: Cancel
             let _ = stream.shutdown().await;
             return;
         }
+        // Filled as bytes arrive: a length field alone never makes us allocate or zero 64 MiB.
         body.clear();
-        body.resize(len as usize, 0);
-        if stream.read_exact(&mut body).await.is_err() {
-            return;
+        match (&mut stream).take(u64::from(len)).read_to_end(&mut body).await {
+            Ok(n) if n == len as usize => {}
+            _ => return,
         }
         dispatch(&svc, method, &body, &mut out).await;
         if stream.write_all(&out).await.is_err() {
             return;
         }
-        // Do not keep a huge buffer alive for an idle connection.
-        if body.capacity() > READ_BUFFER * 64 {
-            body = Vec::new();
+        // Do not keep huge buffers alive for an idle connection.
+        for buf in [&mut body, &mut out] {
+            if buf.capacity() > READ_BUFFER * 64 {
+                *buf = Vec::new();
+            }
         }
     }
 }

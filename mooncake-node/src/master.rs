@@ -24,11 +24,11 @@
 use std::future::Future;
 use std::io::{self, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::os::fd::AsRawFd;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
+use mooncake_engine::transport::tcp::idle_connection_usable;
 use mooncake_proto::framed::{self, HEADER_LEN, MAGIC, MAX_BODY, Method};
 use mooncake_proto::master::master_service_client::MasterServiceClient;
 use mooncake_proto::master::{self as pb};
@@ -46,6 +46,10 @@ const IO_TIMEOUT: Duration = Duration::from_secs(10);
 const HELLO_TIMEOUT: Duration = Duration::from_secs(2);
 /// Idle framed connections kept per client.
 const MAX_IDLE: usize = 16;
+/// Read buffer of a framed connection: a small reply arrives in one read.
+const READ_BUFFER: usize = 16 * 1024;
+/// Request/reply buffers larger than this are not kept on an idle connection.
+const KEEP_BUFFER: usize = 1 << 20;
 
 /// A connection to the master (cheap to clone; clones share the gRPC channel and the framed pool).
 #[derive(Clone, Debug)]
@@ -106,6 +110,13 @@ impl MasterClient {
             client_id,
             framed,
         })
+    }
+
+    /// Calls answered over the framed protocol so far (0 on a gRPC-only client).
+    pub fn framed_calls(&self) -> u64 {
+        self.framed
+            .as_ref()
+            .map_or(0, |p| p.answered.load(Ordering::Relaxed))
     }
 
     /// True while hot calls go over the framed protocol (false: gRPC only).
@@ -447,29 +458,29 @@ impl FramedConn {
                 "oversized framed reply",
             ));
         }
+        // Filled as bytes arrive (no zero-filling a buffer sized by the peer's length field).
         self.body.clear();
-        self.body.resize(len as usize, 0);
-        self.stream.read_exact(&mut self.body)?;
+        (&mut self.stream)
+            .take(u64::from(len))
+            .read_to_end(&mut self.body)?;
+        if self.body.len() != len as usize {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
         Ok(status)
     }
 
     /// False when the master closed the connection (or sent something unasked) while it sat idle.
     fn is_alive(&self) -> bool {
-        if !self.stream.buffer().is_empty() {
-            return false;
+        self.stream.buffer().is_empty() && idle_connection_usable(self.stream.get_ref())
+    }
+
+    /// Drops buffers a large call grew, so idle pooled connections stay small.
+    fn shrink(&mut self) {
+        for buf in [&mut self.out, &mut self.body] {
+            if buf.capacity() > KEEP_BUFFER {
+                *buf = Vec::new();
+            }
         }
-        let mut byte = 0u8;
-        // SAFETY: a one-byte peek into a valid local buffer on a socket we own; MSG_DONTWAIT keeps
-        // it from blocking.
-        let n = unsafe {
-            libc::recv(
-                self.stream.get_ref().as_raw_fd(),
-                (&raw mut byte).cast(),
-                1,
-                libc::MSG_PEEK | libc::MSG_DONTWAIT,
-            )
-        };
-        n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::WouldBlock
     }
 }
 
@@ -479,6 +490,8 @@ struct FramedPool {
     addrs: Vec<SocketAddr>,
     idle: Mutex<Vec<FramedConn>>,
     disabled: AtomicBool,
+    /// Calls answered over this pool.
+    answered: AtomicU64,
 }
 
 impl FramedPool {
@@ -487,6 +500,7 @@ impl FramedPool {
             addrs,
             idle: Mutex::new(Vec::new()),
             disabled: AtomicBool::new(false),
+            answered: AtomicU64::new(0),
         }
     }
 
@@ -532,16 +546,10 @@ impl FramedPool {
         match stream.read_exact(&mut answer) {
             Ok(()) if &answer == MAGIC => {}
             Ok(()) => return Err(OpenError::NotUnderstood),
-            // Closed or silent (an HTTP/2 server waits for the rest of its preface).
+            // Silent: an HTTP/2 server waits for the rest of its preface. A close or reset is an
+            // ordinary I/O failure (a master restarting), not a verdict on the protocol.
             Err(error)
-                if first
-                    && matches!(
-                        error.kind(),
-                        io::ErrorKind::UnexpectedEof
-                            | io::ErrorKind::WouldBlock
-                            | io::ErrorKind::TimedOut
-                            | io::ErrorKind::ConnectionReset
-                    ) =>
+                if first && matches!(error.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) =>
             {
                 return Err(OpenError::NotUnderstood);
             }
@@ -549,7 +557,7 @@ impl FramedPool {
         }
         stream.set_read_timeout(Some(IO_TIMEOUT)).map_err(OpenError::Io)?;
         Ok(FramedConn {
-            stream: BufReader::with_capacity(16 * 1024, stream),
+            stream: BufReader::with_capacity(READ_BUFFER, stream),
             out: Vec::new(),
             body: Vec::new(),
         })
@@ -595,7 +603,9 @@ impl FramedPool {
             match conn.exchange(method, request) {
                 Ok(status) => {
                     let result = framed::decode_response(status, &conn.body);
+                    conn.shrink();
                     self.give(conn);
+                    self.answered.fetch_add(1, Ordering::Relaxed);
                     return Some(result);
                 }
                 Err(error) if method.is_idempotent() && !retried => {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use mooncake_node::ClientError;
 use mooncake_node::master::MasterClient;
 use mooncake_proto::ErrorCode;
-use mooncake_proto::framed::{self, HEADER_LEN, MAGIC, MAX_BODY, Method, STATUS_OK};
+use mooncake_proto::framed::{self, HEADER_LEN, MAGIC, MAX_BODY, Method};
 use mooncake_proto::master as pb;
 use mooncake_tests::{TestMaster, segment};
 use uuid::Uuid;
@@ -139,6 +139,13 @@ async fn framed_and_grpc_give_identical_answers() {
     let by_framed = script(&framed, "f").await;
     let by_grpc = script(&grpc, "g").await;
     assert_eq!(by_framed, by_grpc);
+    // The framed client really used the framed protocol; the other one never did.
+    assert!(
+        framed.framed_calls() >= by_framed.len() as u64,
+        "{}",
+        framed.framed_calls()
+    );
+    assert_eq!(grpc.framed_calls(), 0);
     assert!(
         by_framed.contains(&"exist after: true".to_string()),
         "{by_framed:?}"
@@ -272,13 +279,16 @@ async fn child_env_disables_framing() {
 
 #[test]
 fn the_env_var_falls_back_to_grpc() {
-    let status = std::process::Command::new(std::env::current_exe().unwrap())
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "child_env_disables_framing", "--nocapture"])
         .env("MOONCAKE_FRAMED_TEST_CHILD", "1")
         .env("MOONCAKE_MASTER_FRAMED", "0")
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    // A renamed child would match nothing and "pass": the child must really have run.
+    assert!(stdout.contains("1 passed"), "{stdout}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -311,10 +321,17 @@ async fn the_client_survives_a_master_restart() {
     assert!(client.exist_key("k").await.unwrap());
     assert!(client.uses_framed());
     master.stop().await;
-}
 
-#[test]
-fn a_status_ok_frame_is_distinct_from_errors() {
-    assert_eq!(STATUS_OK, 0);
-    assert_ne!(tonic::Code::Unimplemented as u16, STATUS_OK);
+    // Restarted while a pooled framed connection sat idle: the first framed call is a mutation,
+    // and it must go through on a fresh connection (the dead one is noticed before sending).
+    let master = TestMaster::start(|c| c.rpc_listen = addr).await;
+    client
+        .mount_segment(segment("127.0.0.1:7001", 1 << 20))
+        .await
+        .unwrap();
+    let before = client.framed_calls();
+    client.put_start("k2", 100, config(1)).await.unwrap();
+    client.put_end("k2", None).await.unwrap();
+    assert_eq!(client.framed_calls(), before + 2);
+    master.stop().await;
 }

@@ -23,5 +23,6 @@ mod server;
 mod stats;
 
 pub use client::{TcpConfig, TcpTransport};
+pub use io::idle_connection_usable;
 pub use server::{TcpDataServer, TcpServerConfig};
 pub use stats::{LATENCY_BUCKETS_US, LatencyHistogram, LatencySnapshot, TcpStats};
