@@ -181,8 +181,9 @@ async fn runs_every_store_scenario_against_a_cluster() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn local_flag_starts_its_own_cluster_and_stops_it() {
-    let before = dead_segment_files();
     let output = run(&[
+        "--log-level",
+        "debug",
         "bench",
         "--local",
         "--scenarios",
@@ -203,21 +204,26 @@ async fn local_flag_starts_its_own_cluster_and_stops_it() {
         assert!(table.contains(scenario), "{scenario} missing from\n{table}");
     }
     assert!(table.contains("MB/s") && table.contains("P99 µs"), "{table}");
-    // Its master and nodes were stopped cleanly: no segment file of a process that is gone now.
-    let left: Vec<_> = dead_segment_files().difference(&before).cloned().collect();
-    assert!(left.is_empty(), "segment files left behind: {left:?}");
-}
-
-/// `/dev/shm/mooncake-<pid>-*` files whose process no longer exists.
-fn dead_segment_files() -> std::collections::BTreeSet<String> {
-    std::fs::read_dir("/dev/shm")
+    // It started a master and two nodes (remote, remote-cold) and stopped them cleanly: each node
+    // deleted its segment file.
+    let log = stderr(&output);
+    let pids: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("started the benchmark"))
+        .filter_map(|l| l.split("pid=").nth(1)?.split_whitespace().next())
+        .collect();
+    assert_eq!(pids.len(), 3, "master + 2 nodes expected in\n{log}");
+    let left: Vec<String> = std::fs::read_dir("/dev/shm")
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| {
-            name.strip_prefix("mooncake-")
-                .and_then(|rest| rest.split('-').next())
-                .is_some_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
+            pids.iter()
+                .any(|pid| name.starts_with(&format!("mooncake-{pid}-")))
         })
-        .collect()
+        .collect();
+    assert!(
+        left.is_empty(),
+        "segment files left behind by the bench's nodes: {left:?}"
+    );
 }

@@ -24,6 +24,7 @@ impl Process {
             .stdout(Stdio::null())
             .spawn()
             .with_context(|| format!("start the {what}"))?;
+        tracing::debug!(pid = child.id(), "started the {what}");
         Ok(Self { what, child })
     }
 
@@ -79,11 +80,12 @@ fn exe() -> anyhow::Result<PathBuf> {
 
 /// A master plus the nodes started so far.
 pub struct LocalCluster {
+    /// Declared (hence dropped) before the master: each node unmounts at the master as it stops.
+    nodes: Vec<Process>,
     /// The master's gRPC address, `127.0.0.1:PORT`.
     pub master_addr: String,
     rpc: MasterRpc,
     master: Process,
-    nodes: Vec<Process>,
 }
 
 const START_TIMEOUT: Duration = Duration::from_secs(120);
