@@ -20,11 +20,23 @@ pub use mooncake_proto::master::master_service_server::MasterServiceServer;
 pub struct MasterGrpc {
     service: Arc<MasterService>,
     metrics: Arc<MasterMetrics>,
+    /// HA: feeds standbys and waits for their acknowledgements (absent without HA).
+    replication: Option<Arc<crate::ha::Replication>>,
 }
 
 impl MasterGrpc {
     pub fn new(service: Arc<MasterService>, metrics: Arc<MasterMetrics>) -> Self {
-        Self { service, metrics }
+        Self {
+            service,
+            metrics,
+            replication: None,
+        }
+    }
+
+    /// Serves standbys from `replication` too (HA leaders).
+    pub fn with_replication(mut self, replication: Arc<crate::ha::Replication>) -> Self {
+        self.replication = Some(replication);
+        self
     }
 
     /// Wraps the service for a tonic server.
@@ -430,5 +442,19 @@ impl MasterApi for MasterGrpc {
             view_version: self.service.view_version(),
         };
         self.done(Op::ServiceReady, started, false, response)
+    }
+
+    type FollowStream = crate::ha::FollowStream;
+
+    async fn follow(
+        &self,
+        request: Request<tonic::Streaming<pb::FollowRequest>>,
+    ) -> Result<Response<Self::FollowStream>, Status> {
+        match &self.replication {
+            Some(replication) => Ok(Response::new(replication.follow(request.into_inner()))),
+            None => Err(Status::failed_precondition(
+                "this master keeps no change log for standbys (start it with --enable-ha)",
+            )),
+        }
     }
 }

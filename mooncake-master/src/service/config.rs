@@ -70,6 +70,8 @@ pub struct ServiceConfig {
     pub shard_count: usize,
     /// View version announced in pings; a new value tells clients the master restarted.
     pub view_version: i64,
+    /// Keep a change log standbys can follow (HA leaders and standbys-to-be).
+    pub record_changes: bool,
 }
 
 impl Default for ServiceConfig {
@@ -87,6 +89,7 @@ impl Default for ServiceConfig {
             allocation_strategy: AllocationStrategyKind::Random,
             shard_count: 1024,
             view_version: 1,
+            record_changes: false,
         }
     }
 }

@@ -148,7 +148,7 @@ impl MasterService {
         let mut outcome = EvictionOutcome::default();
         for shard in self.index.shards() {
             let mut shard = shard.lock();
-            shard.retain(|_, object| {
+            shard.retain(|key, object| {
                 if !evictable(object, now) {
                     return true;
                 }
@@ -165,6 +165,7 @@ impl MasterService {
                     return true;
                 }
                 self.free_replicas(&object.replicas, object.size);
+                self.record_removed(key);
                 outcome.keys += 1;
                 outcome.bytes += object.footprint();
                 false

@@ -7,11 +7,13 @@
 //! index shard → segment allocator; the segment table is read lock-free.
 
 pub mod allocator;
+pub mod changes;
 mod clients;
 mod clock;
 pub mod config;
 mod error;
 mod eviction;
+mod image;
 mod mount;
 mod object;
 mod placement;
@@ -32,6 +34,7 @@ pub use clock::Clock;
 pub use config::{AllocationStrategyKind, ServiceConfig};
 pub use error::{MasterError, MasterResult};
 pub use eviction::EvictionOutcome;
+pub use image::{RestoreReport, unix_ms};
 pub use types::*;
 
 use clients::ClientRegistry;
@@ -108,12 +111,15 @@ pub struct MasterService {
     on_demand_eviction: Mutex<()>,
     /// Wakes the eviction worker early (usage crossed the watermark, or an allocation failed).
     eviction_wanted: Notify,
+    /// Committed changes for standbys (HA only).
+    changes: Option<changes::ChangeLog>,
 }
 
 impl MasterService {
     pub fn new(config: ServiceConfig) -> Self {
         Self {
             index: ObjectIndex::new(config.shard_count),
+            changes: config.record_changes.then(changes::ChangeLog::default),
             strategy: placement::strategy(config.allocation_strategy),
             config,
             clock: Clock::new(),

@@ -30,6 +30,7 @@ impl MasterService {
         let host = spec.clone();
         match self.segments.mount(spec, client) {
             MountOutcome::Mounted => {
+                self.record_segment(host.id, false);
                 tracing::info!(segment = %name, size, %client, "segment mounted");
             }
             MountOutcome::AlreadyMounted => {}
@@ -76,6 +77,7 @@ impl MasterService {
             .now()
             .saturating_add(u64::try_from(grace.as_millis()).unwrap_or(u64::MAX));
         if let Some(segment) = self.segments.begin_drain(id, deadline) {
+            self.record_segment(id, false);
             tracing::info!(segment = %segment.spec.name, grace_ms = grace.as_millis() as u64, "segment draining");
         }
         Ok(())
@@ -105,6 +107,7 @@ impl MasterService {
         }
         self.discarded.lock().retain(|d| d.segment != gone);
         self.segments.remove(id);
+        self.record_segment(id, true);
         tracing::info!(segment = %segment.spec.name, lost_objects, "segment unmounted");
     }
 

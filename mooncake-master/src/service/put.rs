@@ -255,6 +255,7 @@ impl MasterService {
             0
         };
         object.checksum = checksum;
+        self.record_stored(key, object);
         shard.processing -= 1;
         Ok(())
     }

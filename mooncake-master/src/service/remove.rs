@@ -28,6 +28,7 @@ impl MasterService {
         }
         if let Some(object) = shard.remove(key) {
             self.free_replicas(&object.replicas, object.size);
+            self.record_removed(key);
         }
         Ok(())
     }
@@ -59,6 +60,7 @@ impl MasterService {
             shard.retain(|key, object| {
                 if removable(object, force, now) && matches(key) {
                     self.free_replicas(&object.replicas, object.size);
+                    self.record_removed(key);
                     removed += 1;
                     false
                 } else {

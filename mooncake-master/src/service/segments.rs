@@ -88,6 +88,23 @@ impl MountedSegment {
         Some(offset)
     }
 
+    /// Claims a range a restored replica occupies; `false` when it overlaps another or is out of range.
+    pub fn reserve(&self, offset: u64, len: u64) -> bool {
+        let reserved = self.allocator.lock().reserve(offset, len);
+        if reserved {
+            self.used.fetch_add(len, Ordering::Relaxed);
+        }
+        reserved
+    }
+
+    /// Milliseconds until a draining segment goes away (0 when it is not draining).
+    pub fn drain_remaining_ms(&self, now_ms: u64) -> u64 {
+        match self.status() {
+            SegmentStatus::Draining => self.drain_deadline_ms.load(Ordering::Acquire).saturating_sub(now_ms).max(1),
+            _ => 0,
+        }
+    }
+
     /// Returns a range obtained from [`MountedSegment::allocate`].
     pub fn free(&self, offset: u64, len: u64) {
         self.allocator.lock().free(offset, len);

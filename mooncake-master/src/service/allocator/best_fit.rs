@@ -69,6 +69,27 @@ impl Allocator for BestFitAllocator {
         Some(offset)
     }
 
+    fn reserve(&mut self, offset: u64, len: u64) -> bool {
+        let len = aligned_len(len);
+        if len == 0 || offset % ALIGNMENT != 0 {
+            return false;
+        }
+        let Some((&start, &free_len)) = self.by_offset.range(..=offset).next_back() else {
+            return false;
+        };
+        if start + free_len < offset + len {
+            return false;
+        }
+        self.remove_free(start, free_len);
+        if offset > start {
+            self.insert_free(start, offset - start);
+        }
+        if start + free_len > offset + len {
+            self.insert_free(offset + len, start + free_len - offset - len);
+        }
+        true
+    }
+
     fn free(&mut self, offset: u64, len: u64) {
         let mut start = offset;
         let mut len = aligned_len(len);
@@ -142,6 +163,19 @@ mod tests {
         assert_eq!(a.allocate(64), Some(blocks[1]));
         assert_eq!(a.allocate(128), Some(blocks[4]));
         assert_eq!(a.allocate(64), None);
+    }
+
+    #[test]
+    fn reserve_takes_exactly_the_named_range() {
+        let mut a = BestFitAllocator::new(4096);
+        assert!(a.reserve(1024, 100));
+        assert!(!a.reserve(1024, 64), "already used");
+        assert!(!a.reserve(1000, 64), "unaligned");
+        assert!(!a.reserve(4032, 128), "past the end");
+        assert_eq!(a.free_bytes(), 4096 - 128);
+        assert_eq!(a.free_ranges().collect::<Vec<_>>(), vec![(0, 1024), (1152, 4096 - 1152)]);
+        a.free(1024, 100);
+        assert_eq!(a.free_ranges().collect::<Vec<_>>(), vec![(0, 4096)]);
     }
 
     #[test]

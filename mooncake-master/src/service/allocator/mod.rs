@@ -22,6 +22,9 @@ pub trait Allocator: Send {
     /// Reserves `len` bytes (rounded up to [`ALIGNMENT`]) and returns the start offset, or `None` when
     /// no free range is large enough.
     fn allocate(&mut self, len: u64) -> Option<u64>;
+    /// Marks `[offset, offset + len)` (len rounded up) as used, as when a restored image says a replica
+    /// lives there; `false` when any of it is not free.
+    fn reserve(&mut self, offset: u64, len: u64) -> bool;
     /// Returns a range obtained from [`Allocator::allocate`] with the same `len`.
     fn free(&mut self, offset: u64, len: u64);
     /// Total bytes managed.

@@ -1,0 +1,216 @@
+//! Leader side of metadata replication: streams one image and then every committed change to each
+//! standby, and holds a mutation's answer until the in-sync standbys acknowledged it.
+//!
+//! Design note: a standby is "in sync" once it acknowledged the image; from then on a mutation is
+//! answered only after every in-sync standby applied it (semi-synchronous replication), so a leader
+//! killed right after answering cannot lose an acknowledged put. A standby that does not acknowledge
+//! within [`ACK_TIMEOUT`] is dropped from the set (and disconnected; it reconnects and starts over from
+//! a fresh image), so one slow standby stalls writes for at most that long.
+
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use mooncake_proto::master::{FollowEvent, FollowRequest, follow_event};
+use parking_lot::Mutex;
+use tokio::sync::{Notify, mpsc};
+use tokio_stream::{Stream, StreamExt};
+use tokio_util::sync::CancellationToken;
+use tonic::Status;
+
+use crate::service::MasterService;
+
+/// The stream a `Follow` call answers with.
+pub type FollowStream = Pin<Box<dyn Stream<Item = Result<FollowEvent, Status>> + Send>>;
+
+/// How long a mutation waits for its standbys before dropping the laggards.
+pub const ACK_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Debug)]
+struct Follower {
+    name: String,
+    /// Highest change applied; `None` until the image is acknowledged.
+    acked: Option<u64>,
+    /// The change the image covered (acknowledging it makes the follower in sync).
+    image_seq: u64,
+    disconnect: CancellationToken,
+}
+
+/// The leader's view of its standbys.
+#[derive(Debug)]
+pub struct Replication {
+    service: Arc<MasterService>,
+    followers: Mutex<HashMap<u64, Follower>>,
+    next_id: AtomicU64,
+    acked: Notify,
+    view_version: i64,
+}
+
+impl Replication {
+    pub fn new(service: Arc<MasterService>, view_version: i64) -> Arc<Self> {
+        Arc::new(Self {
+            service,
+            followers: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+            acked: Notify::new(),
+            view_version,
+        })
+    }
+
+    /// Standbys currently in sync (acknowledged their image).
+    pub fn in_sync(&self) -> usize {
+        self.followers.lock().values().filter(|f| f.acked.is_some()).count()
+    }
+
+    /// Names of the connected standbys.
+    pub fn follower_names(&self) -> Vec<String> {
+        self.followers.lock().values().map(|f| f.name.clone()).collect()
+    }
+
+    /// The lowest acknowledgement among in-sync standbys (`None` when there are none).
+    fn min_acked(&self) -> Option<u64> {
+        self.followers.lock().values().filter_map(|f| f.acked).min()
+    }
+
+    /// Waits until every in-sync standby applied the change log up to now.
+    pub async fn wait_replicated(&self) {
+        let Some(log) = self.service.change_log() else {
+            return;
+        };
+        let target = log.last_seq();
+        let deadline = tokio::time::Instant::now() + ACK_TIMEOUT;
+        loop {
+            let notified = self.acked.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            match self.min_acked() {
+                None => return,
+                Some(acked) if acked >= target => return,
+                Some(_) => {}
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                self.drop_laggards(target);
+                return;
+            }
+        }
+    }
+
+    fn drop_laggards(&self, target: u64) {
+        let mut followers = self.followers.lock();
+        for follower in followers.values_mut() {
+            if follower.acked.is_some_and(|a| a < target) {
+                tracing::warn!(
+                    standby = %follower.name,
+                    timeout_ms = ACK_TIMEOUT.as_millis() as u64,
+                    "standby did not acknowledge in time; disconnecting it (it will resynchronise)"
+                );
+                follower.acked = None;
+                follower.disconnect.cancel();
+            }
+        }
+    }
+
+    fn acknowledge(&self, id: u64, applied: u64) {
+        let mut followers = self.followers.lock();
+        if let Some(follower) = followers.get_mut(&id) {
+            if follower.acked.is_none() && applied >= follower.image_seq && !follower.disconnect.is_cancelled() {
+                tracing::info!(standby = %follower.name, applied, "standby in sync");
+            }
+            if applied >= follower.image_seq && !follower.disconnect.is_cancelled() {
+                follower.acked = Some(follower.acked.unwrap_or(0).max(applied));
+            }
+        }
+        drop(followers);
+        self.acked.notify_waiters();
+    }
+
+    fn remove(&self, id: u64) {
+        if let Some(follower) = self.followers.lock().remove(&id) {
+            tracing::info!(standby = %follower.name, "standby disconnected");
+        }
+        self.acked.notify_waiters();
+    }
+
+    /// Answers a standby's `Follow` call: subscribe, export the image, stream it and every change
+    /// after it; acknowledgements arrive on `requests`.
+    pub fn follow(self: &Arc<Self>, mut requests: tonic::Streaming<FollowRequest>) -> FollowStream {
+        let (tx, rx) = mpsc::channel::<Result<FollowEvent, Status>>(1024);
+        let this = self.clone();
+        tokio::spawn(async move {
+            let name = match requests.next().await {
+                Some(Ok(first)) if !first.follower.is_empty() => first.follower,
+                Some(Ok(_)) => "unnamed standby".to_string(),
+                _ => return,
+            };
+            let Some(log) = this.service.change_log() else {
+                let _ = tx.send(Err(Status::failed_precondition("no change log"))).await;
+                return;
+            };
+            let (image_seq, mut changes) = log.subscribe();
+            let id = this.next_id.fetch_add(1, Ordering::Relaxed);
+            let disconnect = CancellationToken::new();
+            this.followers.lock().insert(
+                id,
+                Follower {
+                    name: name.clone(),
+                    acked: None,
+                    image_seq,
+                    disconnect: disconnect.clone(),
+                },
+            );
+            let service = this.service.clone();
+            let mut image = tokio::task::spawn_blocking(move || service.export_image())
+                .await
+                .unwrap_or_default();
+            image.last_change = image_seq;
+            tracing::info!(standby = %name, objects = image.objects.len(), segments = image.segments.len(), "streaming metadata to a standby");
+            let view_version = this.view_version;
+            let event = |event| FollowEvent {
+                view_version,
+                event: Some(event),
+            };
+            let acks = {
+                let this = this.clone();
+                let disconnect = disconnect.clone();
+                tokio::spawn(async move {
+                    loop {
+                        tokio::select! {
+                            _ = disconnect.cancelled() => break,
+                            next = requests.next() => match next {
+                                Some(Ok(ack)) => this.acknowledge(id, ack.applied),
+                                _ => break,
+                            },
+                        }
+                    }
+                    disconnect.cancel();
+                })
+            };
+            if tx.send(Ok(event(follow_event::Event::Image(image)))).await.is_ok() {
+                loop {
+                    tokio::select! {
+                        _ = disconnect.cancelled() => break,
+                        change = changes.recv() => {
+                            let Some(change) = change else { break };
+                            if tx.send(Ok(event(follow_event::Event::Change(change)))).await.is_err() {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            disconnect.cancel();
+            let _ = acks.await;
+            this.remove(id);
+        });
+        Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))
+    }
+
+    /// Disconnects every standby (the leader steps down).
+    pub fn disconnect_all(&self) {
+        for follower in self.followers.lock().values() {
+            follower.disconnect.cancel();
+        }
+    }
+}

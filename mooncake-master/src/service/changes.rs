@@ -1,0 +1,88 @@
+//! The log of committed metadata changes a leader streams to its standbys.
+//!
+//! Design note: the core records a change right after applying it — object changes while still
+//! holding the object's shard lock, segment changes after the new segment table is published — so the
+//! log's order per key is the order the leader applied. A follower subscribes first and reads the
+//! image second; a change that lands in both is applied twice, which is harmless because every change
+//! is idempotent (store = insert or replace, remove = remove if present). Without followers a record
+//! is one uncontended lock and no allocation; without HA there is no log at all.
+
+use parking_lot::Mutex;
+use tokio::sync::mpsc;
+
+use mooncake_proto::master::MetadataChange;
+use mooncake_proto::master::metadata_change::Change;
+
+/// Receives the changes after the subscription point.
+pub type ChangeReceiver = mpsc::UnboundedReceiver<MetadataChange>;
+
+#[derive(Debug, Default)]
+struct Subscribers {
+    /// Sequence number of the last recorded change.
+    seq: u64,
+    senders: Vec<mpsc::UnboundedSender<MetadataChange>>,
+}
+
+/// Sequence-numbered changes fanned out to the current subscribers.
+#[derive(Debug, Default)]
+pub struct ChangeLog {
+    subscribers: Mutex<Subscribers>,
+}
+
+impl ChangeLog {
+    /// Numbers and sends a change; `change` is built only when someone is listening.
+    pub fn record(&self, change: impl FnOnce() -> Change) {
+        let mut subscribers = self.subscribers.lock();
+        subscribers.seq += 1;
+        if subscribers.senders.is_empty() {
+            return;
+        }
+        let message = MetadataChange {
+            seq: subscribers.seq,
+            change: Some(change()),
+        };
+        subscribers.senders.retain(|s| s.send(message.clone()).is_ok());
+    }
+
+    /// The sequence number of the last recorded change.
+    pub fn last_seq(&self) -> u64 {
+        self.subscribers.lock().seq
+    }
+
+    /// Starts receiving every change recorded from now on; returns the last sequence number before.
+    pub fn subscribe(&self) -> (u64, ChangeReceiver) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut subscribers = self.subscribers.lock();
+        subscribers.senders.push(tx);
+        (subscribers.seq, rx)
+    }
+
+    /// How many subscribers are attached.
+    pub fn subscriber_count(&self) -> usize {
+        let mut subscribers = self.subscribers.lock();
+        subscribers.senders.retain(|s| !s.is_closed());
+        subscribers.senders.len()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscribers_get_numbered_changes_after_their_subscription() {
+        let log = ChangeLog::default();
+        log.record(|| unreachable!("nobody listens: the change is not built"));
+        let (start, mut rx) = log.subscribe();
+        assert_eq!(start, 1);
+        log.record(|| Change::ObjectRemoved("k".into()));
+        let got = rx.try_recv().unwrap();
+        assert_eq!(got.seq, 2);
+        assert_eq!(got.change, Some(Change::ObjectRemoved("k".into())));
+        drop(rx);
+        log.record(|| Change::ObjectRemoved("k2".into()));
+        assert_eq!(log.subscriber_count(), 0);
+        assert_eq!(log.last_seq(), 3);
+    }
+}

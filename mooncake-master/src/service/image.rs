@@ -1,0 +1,229 @@
+//! The metadata as data: export an image of segments and complete objects (for snapshots and standby
+//! bootstrap), restore one into a fresh core, and record committed changes for standbys.
+//!
+//! Design note: export locks one shard at a time (requests to other shards go on), objects first and
+//! segments last, so every replica in the image names a segment the image also holds unless that
+//! segment was unmounted during the export — restore then drops that replica, as the leader did.
+//! Puts in progress are never exported: their writer has not been told they succeeded. Restore gives
+//! every segment owner one `client_ttl` to ping (objects on nodes that never come back disappear with
+//! their segments) and never drops an object for a read lease that lapsed while the master was down.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use mooncake_proto::master::metadata_change::Change;
+use mooncake_proto::master::{ImageObject, ImageReplica, ImageSegment, MetadataImage};
+use smallvec::SmallVec;
+use uuid::Uuid;
+
+use super::object::{Object, Replica};
+use super::segments::{MountOutcome, MountedSegment, SegmentTable};
+use super::{ClientId, MasterService, SegmentId, SegmentSpec};
+
+/// What a restore kept and what it had to drop.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RestoreReport {
+    pub segments: u64,
+    pub objects: u64,
+    /// Objects none of whose replicas could be placed (unknown segment, overlapping ranges).
+    pub dropped_objects: u64,
+    pub dropped_replicas: u64,
+    pub bad_segments: u64,
+}
+
+/// Wall-clock milliseconds since the Unix epoch.
+pub fn unix_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+fn image_segment(segment: &MountedSegment, now_ms: u64) -> ImageSegment {
+    let spec = &segment.spec;
+    ImageSegment {
+        id: spec.id.to_string(),
+        name: spec.name.clone(),
+        base: spec.base,
+        size: spec.size,
+        te_endpoint: spec.te_endpoint.clone(),
+        protocol: spec.protocol.clone(),
+        host_id: spec.host_id.clone(),
+        cxl: spec.cxl,
+        owner: segment.owner.to_string(),
+        drain_remaining_ms: segment.drain_remaining_ms(now_ms),
+    }
+}
+
+fn image_object(key: &str, object: &Object, table: &SegmentTable, now_ms: u64) -> ImageObject {
+    ImageObject {
+        key: key.to_string(),
+        size: object.size,
+        replicas: object
+            .replicas
+            .iter()
+            .filter_map(|r| {
+                table.get(r.segment).map(|segment| ImageReplica {
+                    segment_id: segment.spec.id.to_string(),
+                    offset: r.offset,
+                })
+            })
+            .collect(),
+        hard_pinned: object.hard_pinned,
+        soft_pin_remaining_ms: object.soft_pin_ms.saturating_sub(now_ms),
+        checksum: object.checksum,
+        owner: object.owner.to_string(),
+    }
+}
+
+fn spec_of(segment: &ImageSegment) -> Option<(SegmentSpec, ClientId)> {
+    let id = Uuid::parse_str(&segment.id).ok()?;
+    let owner = Uuid::parse_str(&segment.owner).ok()?;
+    let spec = SegmentSpec {
+        id: SegmentId(id),
+        name: segment.name.clone(),
+        base: segment.base,
+        size: segment.size,
+        te_endpoint: segment.te_endpoint.clone(),
+        protocol: segment.protocol.clone(),
+        host_id: segment.host_id.clone(),
+        cxl: segment.cxl,
+    };
+    (!spec.name.is_empty() && spec.size > 0 && spec.base > 0).then_some((spec, ClientId(owner)))
+}
+
+impl MasterService {
+    /// A consistent image of every complete object and every mounted segment.
+    pub fn export_image(&self) -> MetadataImage {
+        let last_change = self.changes.as_ref().map_or(0, |log| log.last_seq());
+        let now = self.now();
+        let mut objects = Vec::new();
+        for shard in self.index.shards() {
+            let table = self.segments.load();
+            let shard = shard.lock();
+            objects.extend(
+                shard
+                    .objects
+                    .iter()
+                    .filter(|(_, o)| o.complete)
+                    .map(|(key, o)| image_object(key, o, &table, now)),
+            );
+        }
+        let segments = self.segments.load().iter().map(|s| image_segment(s, now)).collect();
+        MetadataImage {
+            view_version: self.view_version(),
+            created_at_unix_ms: unix_ms(),
+            last_change,
+            segments,
+            objects,
+        }
+    }
+
+    /// Loads `image` into this (empty) core. Segments come back as their owners left them, and each
+    /// owner counts as just seen; objects keep their pins but no read lease.
+    pub fn restore_image(&self, image: &MetadataImage) -> RestoreReport {
+        let now = self.now();
+        let mut report = RestoreReport::default();
+        for segment in &image.segments {
+            let Some((spec, owner)) = spec_of(segment) else {
+                report.bad_segments += 1;
+                continue;
+            };
+            let (id, host) = (spec.id, spec.host_id.clone());
+            if self.segments.mount(spec, owner) != MountOutcome::Mounted {
+                report.bad_segments += 1;
+                continue;
+            }
+            if segment.drain_remaining_ms > 0 {
+                self.segments.begin_drain(id, now + segment.drain_remaining_ms);
+            }
+            self.clients.touch(owner, now, Some(&host));
+            report.segments += 1;
+        }
+        let table = self.segments.load();
+        for object in &image.objects {
+            let mut replicas: SmallVec<[Replica; 1]> = SmallVec::new();
+            for replica in &object.replicas {
+                let segment = Uuid::parse_str(&replica.segment_id)
+                    .ok()
+                    .and_then(|id| table.by_id(SegmentId(id)));
+                match segment {
+                    Some(segment) if segment.reserve(replica.offset, object.size) => replicas.push(Replica {
+                        segment: segment.slot,
+                        offset: replica.offset,
+                    }),
+                    _ => report.dropped_replicas += 1,
+                }
+            }
+            let owner = Uuid::parse_str(&object.owner).map_or(ClientId(Uuid::nil()), ClientId);
+            if replicas.is_empty() || object.size == 0 || object.key.is_empty() {
+                report.dropped_objects += 1;
+                continue;
+            }
+            let restored = Object {
+                size: object.size,
+                replicas,
+                complete: true,
+                hard_pinned: object.hard_pinned,
+                lease_until_ms: now,
+                put_start_ms: now,
+                owner,
+                soft_pin_ms: if object.soft_pin_remaining_ms > 0 {
+                    now + object.soft_pin_remaining_ms
+                } else {
+                    0
+                },
+                checksum: object.checksum,
+            };
+            let mut shard = self.index.lock(&object.key);
+            if shard.objects.contains_key(object.key.as_str()) {
+                // A key twice in one image: keep the first, give back the second's ranges.
+                self.free_replicas(&restored.replicas, restored.size);
+                report.dropped_objects += 1;
+                continue;
+            }
+            shard.insert(&object.key, restored);
+            report.objects += 1;
+        }
+        report
+    }
+
+    /// Records a committed change for standbys (only when this core keeps a change log).
+    pub(super) fn record(&self, change: impl FnOnce() -> Change) {
+        if let Some(log) = &self.changes {
+            log.record(change);
+        }
+    }
+
+    /// Records that `key` now holds `object` (call with the key's shard locked).
+    pub(super) fn record_stored(&self, key: &str, object: &Object) {
+        self.record(|| Change::ObjectStored(image_object(key, object, &self.segments.load(), self.now())));
+    }
+
+    /// Records that `key` is gone (call with the key's shard locked).
+    pub(super) fn record_removed(&self, key: &str) {
+        self.record(|| Change::ObjectRemoved(key.to_string()));
+    }
+
+    /// Records a segment's new state (after the segment table is published).
+    pub(super) fn record_segment(&self, id: SegmentId, unmounted: bool) {
+        if unmounted {
+            self.record(|| Change::SegmentUnmounted(id.to_string()));
+            return;
+        }
+        let table = self.segments.load();
+        if let Some(segment) = table.by_id(id) {
+            let image = image_segment(segment, self.now());
+            self.record(|| {
+                if image.drain_remaining_ms > 0 {
+                    Change::SegmentDraining(image)
+                } else {
+                    Change::SegmentMounted(image)
+                }
+            });
+        }
+    }
+
+    /// The change log standbys subscribe to (present when the core replicates).
+    pub fn change_log(&self) -> Option<&super::changes::ChangeLog> {
+        self.changes.as_ref()
+    }
+}
