@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::MasterConfig;
 use crate::framed;
 use crate::grpc::MasterGrpc;
+use crate::ha::HaMember;
 use crate::http::{self, AdminState};
 use crate::metrics::MasterMetrics;
 use crate::service::MasterService;
@@ -38,6 +39,10 @@ pub enum ServerError {
     Grpc(#[from] tonic::transport::Error),
     #[error("{what} server failed: {source}")]
     Http { what: &'static str, source: io::Error },
+    #[error(transparent)]
+    Ha(#[from] crate::ha::HaError),
+    #[error(transparent)]
+    Snapshot(#[from] crate::snapshot::SnapshotError),
     #[error("a server task panicked: {0}")]
     Panicked(#[from] tokio::task::JoinError),
 }
@@ -131,6 +136,8 @@ fn new_service(config: &MasterConfig) -> Arc<MasterService> {
         .duration_since(UNIX_EPOCH)
         .map_or(1, |d| d.as_millis() as i64)
         .max(1);
+    // HA members keep a change log for standbys (a leader feeds it; a standby may become leader).
+    service_config.record_changes = config.ha.is_some();
     Arc::new(MasterService::new(service_config))
 }
 
@@ -161,9 +168,24 @@ pub async fn serve(
         );
     }
 
+    // Snapshot restore (when enabled) fills the core before any worker or request sees it.
+    let snapshots = crate::snapshot::start(&config, &service).await?;
     let workers = Workers::spawn(service.clone(), cancel.clone());
     let metrics = MasterMetrics::new();
     let mut tasks = tokio::task::JoinSet::new();
+    if let Some(snapshots) = &snapshots {
+        metrics.attach_snapshots(snapshots.status().clone());
+        let (writer, writer_cancel) = (snapshots.clone(), cancel.clone());
+        tasks.spawn(async move {
+            writer.run(writer_cancel).await;
+            Ok(())
+        });
+    }
+
+    let ha = match &config.ha {
+        Some(ha) => Some(HaMember::connect(ha, &config.cluster_id, rpc_addr, service.clone(), None).await?),
+        None => None,
+    };
 
     let metadata_store = MetadataStore::default();
     if let Some(listener) = listeners.metadata {
@@ -189,11 +211,15 @@ pub async fn serve(
         what: "admin HTTP",
         source,
     })?;
-    let state = AdminState::new(
+    let mut state = AdminState::new(
         service.clone(),
         metrics.clone(),
         workers.statuses().to_vec().into(),
-    );
+    )
+    .with_snapshots(snapshots);
+    if let Some(member) = &ha {
+        state = state.with_ha(member.state.clone(), member.replication.clone());
+    }
     let admin_cancel = cancel.clone();
     tasks.spawn(async move {
         http::serve(listeners.admin, state, admin_cancel)
@@ -209,7 +235,15 @@ pub async fn serve(
         tasks.spawn(report_periodically(service.clone(), cancel.clone()));
     }
 
-    let svc = MasterGrpc::new(service.clone(), metrics);
+    let mut svc = MasterGrpc::new(service.clone(), metrics);
+    if let Some(member) = ha {
+        svc = svc.with_ha(member.state.clone(), member.replication.clone());
+        let election_cancel = cancel.clone();
+        tasks.spawn(async move {
+            member.run(election_cancel).await;
+            Ok(())
+        });
+    }
     // One port for both protocols: the accept loop sniffs each connection and passes the non-framed
     // ones to tonic with TCP_NODELAY already set (without it every reply waits on delayed ACKs).
     let (grpc_tx, grpc_rx) = tokio::sync::mpsc::channel::<io::Result<TcpStream>>(64);

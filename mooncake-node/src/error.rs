@@ -47,6 +47,9 @@ pub enum ClientError {
         addr: String,
         source: tonic::transport::Error,
     },
+    /// No leader could be found in an HA cluster's master view. `RPC_FAIL`.
+    #[error("no reachable master leads the cluster in {backend}: {detail}")]
+    NoLeader { backend: String, detail: String },
     /// An RPC did not reach a master that could answer. `RPC_FAIL` (`RPC_TIMEOUT` on deadline).
     #[error("{op} RPC failed: {status}")]
     Rpc {
@@ -73,7 +76,7 @@ impl ClientError {
             ClientError::ChecksumMismatch { .. } => ErrorCode::ChecksumMismatch,
             ClientError::LeaseExpired { .. } => ErrorCode::LeaseExpired,
             ClientError::BufferTooSmall { .. } => ErrorCode::BufferOverflow,
-            ClientError::Unreachable { .. } => ErrorCode::RpcFail,
+            ClientError::Unreachable { .. } | ClientError::NoLeader { .. } => ErrorCode::RpcFail,
             ClientError::Rpc { status, .. } => match status.code() {
                 tonic::Code::DeadlineExceeded => ErrorCode::RpcTimeout,
                 _ => ErrorCode::RpcFail,

@@ -32,7 +32,8 @@ use mooncake_engine::transport::tcp::idle_connection_usable;
 use mooncake_proto::framed::{self, HEADER_LEN, MAGIC, MAX_BODY, Method};
 use mooncake_proto::master::master_service_client::MasterServiceClient;
 use mooncake_proto::master::{self as pb};
-use parking_lot::Mutex;
+use mooncake_engine::metadata::master_view::{ViewBackend, ViewStore};
+use parking_lot::{Mutex, RwLock};
 use tonic::transport::Channel;
 
 use crate::error::ClientError;
@@ -52,11 +53,102 @@ const READ_BUFFER: usize = 16 * 1024;
 const KEEP_BUFFER: usize = 1 << 20;
 
 /// A connection to the master (cheap to clone; clones share the gRPC channel and the framed pool).
+///
+/// Given an HA address (`etcd://…`, `redis://…`) instead of `host:port`, it reads the leader from the
+/// master view and, when a call finds no serving leader there (`Unavailable`, connection lost,
+/// timeout), reads the view again and moves to the new leader, retrying the call for up to
+/// [`FAILOVER_BUDGET`].
 #[derive(Clone, Debug)]
 pub struct MasterClient {
-    rpc: MasterServiceClient<Channel>,
+    endpoint: Arc<RwLock<Arc<Endpoint>>>,
     client_id: String,
+    framed: bool,
+    leader: Option<Arc<LeaderFinder>>,
+}
+
+/// How long one call keeps looking for a serving leader during a failover.
+pub const FAILOVER_BUDGET: Duration = Duration::from_secs(15);
+/// Pause before reading the view again when it still names the same leader.
+const FAILOVER_PAUSE: Duration = Duration::from_millis(200);
+
+/// One master's connections.
+#[derive(Debug)]
+struct Endpoint {
+    uri: String,
+    rpc: MasterServiceClient<Channel>,
     framed: Option<Arc<FramedPool>>,
+}
+
+impl Endpoint {
+    async fn connect(uri: String, framed: bool) -> Result<Self, ClientError> {
+        let rpc = MasterServiceClient::connect(uri.clone())
+            .await
+            .map_err(|source| ClientError::Unreachable {
+                addr: uri.clone(),
+                source,
+            })?;
+        let framed = match socket_addrs(&uri) {
+            addrs if framed && !addrs.is_empty() => {
+                let pool = FramedPool::new(addrs);
+                // Open the first connection now: it tells whether the master speaks the protocol.
+                mooncake_engine::blocking(|| pool.warm_up());
+                Some(Arc::new(pool))
+            }
+            _ => None,
+        };
+        Ok(Self { uri, rpc, framed })
+    }
+
+    /// One call: framed when available, else gRPC through `grpc`.
+    async fn call<Req, Resp, F, Fut>(
+        &self,
+        method: Option<Method>,
+        request: Req,
+        grpc: &F,
+    ) -> Result<Resp, tonic::Status>
+    where
+        Req: prost::Message,
+        Resp: prost::Message + Default,
+        F: Fn(MasterServiceClient<Channel>, Req) -> Fut,
+        Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
+    {
+        if let (Some(pool), Some(method)) = (&self.framed, method)
+            && let Some(result) = mooncake_engine::blocking(|| pool.call(method, &request))
+        {
+            return result;
+        }
+        grpc(self.rpc.clone(), request)
+            .await
+            .map(tonic::Response::into_inner)
+    }
+}
+
+/// Finds the leader of an HA cluster in its master view.
+#[derive(Debug)]
+struct LeaderFinder {
+    store: ViewStore,
+    label: String,
+    /// One task at a time moves the client to a new leader.
+    moving: tokio::sync::Mutex<()>,
+}
+
+impl LeaderFinder {
+    /// The leader's gRPC URI, if the view names one.
+    async fn leader_uri(&self) -> Result<Option<String>, ClientError> {
+        let view = self.store.current().await.map_err(|e| ClientError::NoLeader {
+            backend: self.label.clone(),
+            detail: e.to_string(),
+        })?;
+        Ok(view.map(|v| format!("http://{}", v.leader)))
+    }
+}
+
+/// Whether a failed call may succeed on another (new) leader.
+fn leader_may_have_moved(status: &tonic::Status) -> bool {
+    matches!(
+        status.code(),
+        tonic::Code::Unavailable | tonic::Code::DeadlineExceeded | tonic::Code::Cancelled
+    )
 }
 
 fn rpc_error(op: &'static str) -> impl FnOnce(tonic::Status) -> ClientError {
@@ -82,82 +174,146 @@ fn socket_addrs(uri: &str) -> Vec<SocketAddr> {
 }
 
 impl MasterClient {
-    /// Connects to `uri` (`http://host:port`) as `client_id`.
-    /// Uses the framed path unless `MOONCAKE_MASTER_FRAMED=0` or the master does not speak it.
+    /// Connects to `uri` (`http://host:port`, or an HA address `etcd://h1:2379;h2:2379` /
+    /// `redis://host:port`) as `client_id`. Uses the framed path unless `MOONCAKE_MASTER_FRAMED=0` or
+    /// the master does not speak it.
     pub async fn connect(uri: String, client_id: String) -> Result<Self, ClientError> {
         Self::connect_with(uri, client_id, framed_enabled_by_env()).await
     }
 
     /// Connects to `uri` as `client_id`; `framed: false` keeps every call on gRPC.
     pub async fn connect_with(uri: String, client_id: String, framed: bool) -> Result<Self, ClientError> {
-        let rpc = MasterServiceClient::connect(uri.clone())
-            .await
-            .map_err(|source| ClientError::Unreachable {
-                addr: uri.clone(),
-                source,
-            })?;
-        let framed = match socket_addrs(&uri) {
-            addrs if framed && !addrs.is_empty() => {
-                let pool = FramedPool::new(addrs);
-                // Open the first connection now: it tells whether the master speaks the protocol.
-                mooncake_engine::blocking(|| pool.warm_up());
-                Some(Arc::new(pool))
-            }
-            _ => None,
+        let Some(backend) = ViewBackend::from_master_address(&uri) else {
+            let endpoint = Endpoint::connect(uri, framed).await?;
+            return Ok(Self {
+                endpoint: Arc::new(RwLock::new(Arc::new(endpoint))),
+                client_id,
+                framed,
+                leader: None,
+            });
         };
+        let cluster = std::env::var("MC_STORE_CLUSTER_ID").unwrap_or_default();
+        let label = backend.label();
+        let store = ViewStore::connect(&backend, &cluster)
+            .await
+            .map_err(|e| ClientError::NoLeader {
+                backend: label.clone(),
+                detail: e.to_string(),
+            })?;
+        let finder = LeaderFinder {
+            store,
+            label: label.clone(),
+            moving: tokio::sync::Mutex::new(()),
+        };
+        let deadline = tokio::time::Instant::now() + FAILOVER_BUDGET;
+        let endpoint = loop {
+            let attempt = match finder.leader_uri().await {
+                Ok(Some(leader)) => Endpoint::connect(leader, framed).await,
+                Ok(None) => Err(ClientError::NoLeader {
+                    backend: label.clone(),
+                    detail: "no master leads the cluster yet".into(),
+                }),
+                Err(error) => Err(error),
+            };
+            match attempt {
+                Ok(endpoint) => break endpoint,
+                Err(error) if tokio::time::Instant::now() >= deadline => return Err(error),
+                Err(error) => {
+                    tracing::debug!(%error, "no reachable leader yet; retrying");
+                    tokio::time::sleep(FAILOVER_PAUSE).await;
+                }
+            }
+        };
+        tracing::info!(backend = %label, leader = %endpoint.uri, "connected to the HA leader");
         Ok(Self {
-            rpc,
+            endpoint: Arc::new(RwLock::new(Arc::new(endpoint))),
             client_id,
             framed,
+            leader: Some(Arc::new(finder)),
         })
+    }
+
+    fn endpoint(&self) -> Arc<Endpoint> {
+        self.endpoint.read().clone()
+    }
+
+    /// The master this client talks to now (`http://host:port`).
+    pub fn current_master(&self) -> String {
+        self.endpoint().uri.clone()
     }
 
     /// Calls answered over the framed protocol so far (0 on a gRPC-only client).
     pub fn framed_calls(&self) -> u64 {
-        self.framed
+        self.endpoint()
+            .framed
             .as_ref()
             .map_or(0, |p| p.answered.load(Ordering::Relaxed))
     }
 
     /// True while hot calls go over the framed protocol (false: gRPC only).
     pub fn uses_framed(&self) -> bool {
-        self.framed
+        self.endpoint()
+            .framed
             .as_ref()
             .is_some_and(|p| !p.disabled.load(Ordering::Relaxed))
     }
 
-    /// One call: framed when available, else gRPC through `grpc`.
+    /// One call (framed when `method` has a framed form and it is available, else gRPC through
+    /// `grpc`); with HA, retried on the new leader while a failover lasts.
     async fn call<Req, Resp, F, Fut>(
         &self,
-        method: Method,
+        method: Option<Method>,
         op: &'static str,
         request: Req,
         grpc: F,
     ) -> Result<Resp, ClientError>
     where
-        Req: prost::Message,
+        Req: prost::Message + Clone,
         Resp: prost::Message + Default,
-        F: FnOnce(MasterServiceClient<Channel>, Req) -> Fut,
+        F: Fn(MasterServiceClient<Channel>, Req) -> Fut,
         Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
-        if let Some(pool) = &self.framed
-            && let Some(result) = mooncake_engine::blocking(|| pool.call(method, &request))
-        {
-            return result.map_err(rpc_error(op));
+        let Some(finder) = &self.leader else {
+            return self.endpoint().call(method, request, &grpc).await.map_err(rpc_error(op));
+        };
+        let deadline = tokio::time::Instant::now() + FAILOVER_BUDGET;
+        loop {
+            let endpoint = self.endpoint();
+            match endpoint.call(method, request.clone(), &grpc).await {
+                Err(status) if leader_may_have_moved(&status) && tokio::time::Instant::now() < deadline => {
+                    tracing::debug!(%status, op, "no serving leader at {}; looking again", endpoint.uri);
+                    self.follow_leader(finder, &endpoint).await;
+                }
+                other => return other.map_err(rpc_error(op)),
+            }
         }
-        grpc(self.rpc(), request)
-            .await
-            .map(tonic::Response::into_inner)
-            .map_err(rpc_error(op))
+    }
+
+    /// Moves to the leader the view names now (unless another task already moved away from `failed`);
+    /// pauses when the view still names `failed`'s master or no one.
+    async fn follow_leader(&self, finder: &LeaderFinder, failed: &Arc<Endpoint>) {
+        let _moving = finder.moving.lock().await;
+        if !Arc::ptr_eq(&self.endpoint(), failed) {
+            return;
+        }
+        match finder.leader_uri().await {
+            Ok(Some(leader)) if leader != failed.uri => match Endpoint::connect(leader, self.framed).await {
+                Ok(endpoint) => {
+                    tracing::info!(leader = %endpoint.uri, "following the new HA leader");
+                    *self.endpoint.write() = Arc::new(endpoint);
+                    return;
+                }
+                Err(error) => tracing::debug!(%error, "new leader not reachable yet"),
+            },
+            Ok(_) => {}
+            Err(error) => tracing::debug!(%error, "cannot read the master view"),
+        }
+        tokio::time::sleep(FAILOVER_PAUSE).await;
     }
 
     /// The id the master knows this client by.
     pub fn client_id(&self) -> &str {
         &self.client_id
-    }
-
-    fn rpc(&self) -> MasterServiceClient<Channel> {
-        self.rpc.clone()
     }
 
     pub async fn put_start(
@@ -168,7 +324,7 @@ impl MasterClient {
     ) -> Result<Vec<pb::ReplicaDescriptor>, ClientError> {
         let reply = self
             .call(
-                Method::PutStart,
+                Some(Method::PutStart),
                 "PutStart",
                 pb::PutStartRequest {
                     client_id: self.client_id.clone(),
@@ -186,7 +342,7 @@ impl MasterClient {
     pub async fn put_end(&self, key: &str, checksum: Option<u64>) -> Result<(), ClientError> {
         let reply = self
             .call(
-                Method::PutEnd,
+                Some(Method::PutEnd),
                 "PutEnd",
                 pb::PutEndRequest {
                     client_id: self.client_id.clone(),
@@ -202,7 +358,7 @@ impl MasterClient {
     pub async fn put_revoke(&self, key: &str) -> Result<(), ClientError> {
         let reply = self
             .call(
-                Method::PutRevoke,
+                Some(Method::PutRevoke),
                 "PutRevoke",
                 pb::PutRevokeRequest {
                     client_id: self.client_id.clone(),
@@ -223,7 +379,7 @@ impl MasterClient {
     ) -> Result<Vec<pb::PutStartResponse>, ClientError> {
         Ok(self
             .call(
-                Method::BatchPutStart,
+                Some(Method::BatchPutStart),
                 "BatchPutStart",
                 pb::BatchPutStartRequest {
                     client_id: self.client_id.clone(),
@@ -245,7 +401,7 @@ impl MasterClient {
     ) -> Result<Vec<i32>, ClientError> {
         Ok(self
             .call(
-                Method::BatchPutEnd,
+                Some(Method::BatchPutEnd),
                 "BatchPutEnd",
                 pb::BatchPutEndRequest {
                     client_id: self.client_id.clone(),
@@ -261,7 +417,7 @@ impl MasterClient {
     pub async fn batch_put_revoke(&self, keys: Vec<String>) -> Result<Vec<i32>, ClientError> {
         Ok(self
             .call(
-                Method::BatchPutRevoke,
+                Some(Method::BatchPutRevoke),
                 "BatchPutRevoke",
                 pb::BatchPutRevokeRequest {
                     client_id: self.client_id.clone(),
@@ -276,7 +432,7 @@ impl MasterClient {
     /// The raw reply (its code is checked by the caller).
     pub async fn get_replica_list(&self, key: &str) -> Result<pb::GetReplicaListResponse, ClientError> {
         self.call(
-            Method::GetReplicaList,
+            Some(Method::GetReplicaList),
             "GetReplicaList",
             pb::GetReplicaListRequest { key: key.to_string() },
             |mut c, r| async move { c.get_replica_list(r).await },
@@ -290,7 +446,7 @@ impl MasterClient {
     ) -> Result<Vec<pb::GetReplicaListResponse>, ClientError> {
         Ok(self
             .call(
-                Method::BatchGetReplicaList,
+                Some(Method::BatchGetReplicaList),
                 "BatchGetReplicaList",
                 pb::BatchGetReplicaListRequest { keys },
                 |mut c, r| async move { c.batch_get_replica_list(r).await },
@@ -302,7 +458,7 @@ impl MasterClient {
     pub async fn exist_key(&self, key: &str) -> Result<bool, ClientError> {
         let reply = self
             .call(
-                Method::ExistKey,
+                Some(Method::ExistKey),
                 "ExistKey",
                 pb::ExistKeyRequest { key: key.to_string() },
                 |mut c, r| async move { c.exist_key(r).await },
@@ -318,7 +474,7 @@ impl MasterClient {
     pub async fn batch_exist_key(&self, keys: Vec<String>) -> Result<Vec<pb::ExistKeyResponse>, ClientError> {
         Ok(self
             .call(
-                Method::BatchExistKey,
+                Some(Method::BatchExistKey),
                 "BatchExistKey",
                 pb::BatchExistKeyRequest { keys },
                 |mut c, r| async move { c.batch_exist_key(r).await },
@@ -330,7 +486,7 @@ impl MasterClient {
     pub async fn remove(&self, key: &str, force: bool) -> Result<(), ClientError> {
         let reply = self
             .call(
-                Method::Remove,
+                Some(Method::Remove),
                 "Remove",
                 pb::RemoveRequest {
                     key: key.to_string(),
@@ -345,7 +501,7 @@ impl MasterClient {
     pub async fn batch_remove(&self, keys: Vec<String>, force: bool) -> Result<Vec<i32>, ClientError> {
         Ok(self
             .call(
-                Method::BatchRemove,
+                Some(Method::BatchRemove),
                 "BatchRemove",
                 pb::BatchRemoveRequest { keys, force },
                 |mut c, r| async move { c.batch_remove(r).await },
@@ -357,38 +513,44 @@ impl MasterClient {
     /// How many objects were removed.
     pub async fn remove_all(&self, force: bool) -> Result<u64, ClientError> {
         let reply = self
-            .rpc()
-            .remove_all(pb::RemoveAllRequest { force })
-            .await
-            .map_err(rpc_error("RemoveAll"))?
-            .into_inner();
+            .call(
+                None,
+                "RemoveAll",
+                pb::RemoveAllRequest { force },
+                |mut c, r| async move { c.remove_all(r).await },
+            )
+            .await?;
         ClientError::check(reply.code, "RemoveAll", "")?;
         Ok(reply.removed)
     }
 
     pub async fn mount_segment(&self, segment: pb::Segment) -> Result<(), ClientError> {
         let reply = self
-            .rpc()
-            .mount_segment(pb::MountSegmentRequest {
-                client_id: self.client_id.clone(),
-                segment: Some(segment),
-            })
-            .await
-            .map_err(rpc_error("MountSegment"))?
-            .into_inner();
+            .call(
+                None,
+                "MountSegment",
+                pb::MountSegmentRequest {
+                    client_id: self.client_id.clone(),
+                    segment: Some(segment),
+                },
+                |mut c, r| async move { c.mount_segment(r).await },
+            )
+            .await?;
         ClientError::check(reply.code, "MountSegment", "")
     }
 
     pub async fn remount_segments(&self, segments: Vec<pb::Segment>) -> Result<(), ClientError> {
         let reply = self
-            .rpc()
-            .re_mount_segment(pb::ReMountSegmentRequest {
-                client_id: self.client_id.clone(),
-                segments,
-            })
-            .await
-            .map_err(rpc_error("ReMountSegment"))?
-            .into_inner();
+            .call(
+                None,
+                "ReMountSegment",
+                pb::ReMountSegmentRequest {
+                    client_id: self.client_id.clone(),
+                    segments,
+                },
+                |mut c, r| async move { c.re_mount_segment(r).await },
+            )
+            .await?;
         ClientError::check(reply.code, "ReMountSegment", "")
     }
 
@@ -399,15 +561,17 @@ impl MasterClient {
         grace: std::time::Duration,
     ) -> Result<(), ClientError> {
         let reply = self
-            .rpc()
-            .unmount_segment(pb::UnmountSegmentRequest {
-                client_id: self.client_id.clone(),
-                segment_id: segment_id.to_string(),
-                grace_period_ms: u64::try_from(grace.as_millis()).unwrap_or(u64::MAX),
-            })
-            .await
-            .map_err(rpc_error("UnmountSegment"))?
-            .into_inner();
+            .call(
+                None,
+                "UnmountSegment",
+                pb::UnmountSegmentRequest {
+                    client_id: self.client_id.clone(),
+                    segment_id: segment_id.to_string(),
+                    grace_period_ms: u64::try_from(grace.as_millis()).unwrap_or(u64::MAX),
+                },
+                |mut c, r| async move { c.unmount_segment(r).await },
+            )
+            .await?;
         ClientError::check(reply.code, "UnmountSegment", "")
     }
 
@@ -415,7 +579,7 @@ impl MasterClient {
     pub async fn ping(&self) -> Result<pb::ClientStatus, ClientError> {
         let reply = self
             .call(
-                Method::Ping,
+                Some(Method::Ping),
                 "Ping",
                 pb::PingRequest {
                     client_id: self.client_id.clone(),

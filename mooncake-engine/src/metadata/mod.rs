@@ -43,6 +43,7 @@ pub mod handshake;
 mod http_client;
 mod http_server;
 mod keys;
+pub mod master_view;
 mod p2p;
 mod redis;
 mod resolver;

@@ -155,7 +155,7 @@ impl RedisKv {
         Ok(connection)
     }
 
-    async fn run<T: redis::FromRedisValue>(
+    pub(crate) async fn run<T: redis::FromRedisValue>(
         &self,
         op: &'static str,
         key: &str,

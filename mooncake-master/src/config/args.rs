@@ -279,7 +279,8 @@ pub struct MasterArgs {
     pub client_ttl: Option<Seconds>,
 
     // ---- High availability -----------------------------------------------------------------------
-    /// Run as one of several masters with leader election (not active yet) [default: false]
+    /// Run as one of several masters with leader election; standbys keep a live copy of the leader's
+    /// metadata and take over when its lease lapses [default: false]
     #[arg(long, visible_alias = "enable_ha", env = "MOONCAKE_ENABLE_HA")]
     #[arg(num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     #[arg(value_parser = BoolishValueParser::new(), value_name = "BOOL")]
@@ -330,6 +331,16 @@ pub struct MasterArgs {
     #[arg(help_heading = "High availability")]
     pub cluster_id: Option<String>,
 
+    /// Lease of the leader in the HA backend: a dead leader is replaced within this time; plain numbers
+    /// are seconds [default: 4]
+    #[arg(
+        long,
+        visible_alias = "ha_lease_ttl_seconds",
+        env = "MOONCAKE_HA_LEASE_TTL_SECONDS"
+    )]
+    #[arg(value_name = "DURATION", help_heading = "High availability")]
+    pub ha_lease_ttl_seconds: Option<Seconds>,
+
     /// Replicate metadata changes to standbys through an etcd operation log; needs --enable-ha with etcd
     /// (not active yet) [default: false]
     #[arg(long, visible_alias = "enable_oplog", env = "MOONCAKE_ENABLE_OPLOG")]
@@ -339,13 +350,15 @@ pub struct MasterArgs {
     pub enable_oplog: Option<bool>,
 
     // ---- Snapshots -------------------------------------------------------------------------------
-    /// Write periodic metadata snapshots (not active yet) [default: false]
+    /// Write periodic metadata snapshots (a consistent, checksummed image of segments and objects)
+    /// [default: false]
     #[arg(long, visible_alias = "enable_snapshot", env = "MOONCAKE_ENABLE_SNAPSHOT")]
     #[arg(num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     #[arg(value_parser = BoolishValueParser::new(), value_name = "BOOL", help_heading = "Snapshots")]
     pub enable_snapshot: Option<bool>,
 
-    /// Restore metadata from the newest snapshot at start-up (not active yet) [default: false]
+    /// Restore metadata from the newest valid snapshot at start-up (older ones are tried when the newest
+    /// is damaged) [default: false]
     #[arg(
         long,
         visible_alias = "enable_snapshot_restore",

@@ -20,19 +20,11 @@ pub(crate) fn inactive_features(args: &MasterArgs) -> Vec<InactiveFeature> {
 
     let switches = [
         (
-            on(args.enable_ha),
-            feature(
-                "--enable-ha",
-                "high availability",
-                "this master runs as a single master",
-            ),
-        ),
-        (
             on(args.enable_oplog),
             feature(
                 "--enable-oplog",
-                "the HA operation log",
-                "standbys would start with empty metadata",
+                "the etcd operation log",
+                "standbys replicate the leader's metadata over a direct stream instead",
             ),
         ),
         (

@@ -392,9 +392,15 @@ fn ha_config(args: &MasterArgs, rpc_listen: SocketAddr) -> Result<Option<HaConfi
         redis_url("ha_backend_connstring", url)?;
         HaBackend::Redis { url: url.to_owned() }
     };
+    let lease_ttl = positive(
+        "ha_lease_ttl_seconds",
+        args.ha_lease_ttl_seconds,
+        defaults::HA_LEASE_TTL,
+    )?;
     Ok(Some(HaConfig {
         backend,
         enable_oplog,
+        lease_ttl,
     }))
 }
 

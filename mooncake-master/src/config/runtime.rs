@@ -20,6 +20,7 @@ pub(crate) mod defaults {
     pub const MEMORY_ALLOCATOR: &str = "offset";
     pub const CLUSTER_ID: &str = "mooncake_cluster";
     pub const HA_BACKEND: &str = "etcd";
+    pub const HA_LEASE_TTL: Duration = Duration::from_secs(4);
     pub const SNAPSHOT_INTERVAL: Duration = Duration::from_secs(600);
     pub const SNAPSHOT_CHILD_TIMEOUT: Duration = Duration::from_secs(300);
     pub const SNAPSHOT_RETENTION: u32 = 2;
@@ -130,6 +131,8 @@ pub struct HaConfig {
     pub backend: HaBackend,
     /// Replicate metadata to standbys through the etcd operation log (`enable_oplog`).
     pub enable_oplog: bool,
+    /// Lease of the leader's view (`ha_lease_ttl_seconds`); etcd rounds it up to whole seconds.
+    pub lease_ttl: Duration,
 }
 
 /// The store holding the leader lease.

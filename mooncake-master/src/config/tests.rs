@@ -157,13 +157,16 @@ fn deployment_guide_command_lines_parse() {
         }
     );
     assert_eq!(config.rpc_listen, "10.0.0.1:50051".parse::<SocketAddr>().unwrap());
-    assert_eq!(config.inactive_features.len(), 1);
-    assert_eq!(config.inactive_features[0].flag, "--enable-ha");
-    assert!(
-        config.inactive_features[0]
-            .to_string()
-            .contains("runs as a single master")
-    );
+    assert_eq!(ha.lease_ttl, Duration::from_secs(4), "default lease");
+    assert!(config.inactive_features.is_empty(), "HA runs: no start-up warning");
+    let config = resolve(&[
+        "--enable-ha=true",
+        "--etcd-endpoints=10.0.0.1:2379",
+        "--rpc-address=10.0.0.1",
+        "--ha-lease-ttl-seconds=2",
+    ])
+    .unwrap();
+    assert_eq!(config.ha.unwrap().lease_ttl, Duration::from_secs(2));
 
     let config = resolve(&[
         "--enable-ha=true",
@@ -198,7 +201,7 @@ fn deployment_guide_command_lines_parse() {
         }
     );
     assert!(snapshot.periodic && snapshot.restore);
-    assert_eq!(config.inactive_features.len(), 2);
+    assert!(config.inactive_features.is_empty(), "snapshots run: no start-up warning");
 
     let config = resolve(&[
         "--enable_offload=true",

@@ -22,6 +22,8 @@ pub struct MasterGrpc {
     metrics: Arc<MasterMetrics>,
     /// HA: feeds standbys and waits for their acknowledgements (absent without HA).
     replication: Option<Arc<crate::ha::Replication>>,
+    /// HA: answers only while this master is the serving leader (absent without HA).
+    gate: Option<Arc<crate::ha::HaState>>,
 }
 
 impl MasterGrpc {
@@ -30,13 +32,36 @@ impl MasterGrpc {
             service,
             metrics,
             replication: None,
+            gate: None,
         }
     }
 
-    /// Serves standbys from `replication` too (HA leaders).
-    pub fn with_replication(mut self, replication: Arc<crate::ha::Replication>) -> Self {
+    /// Runs as an HA member: answers only while `gate` says this master serves as leader, feeds
+    /// standbys from `replication`, and answers a mutation once they have it.
+    pub fn with_ha(mut self, gate: Arc<crate::ha::HaState>, replication: Arc<crate::ha::Replication>) -> Self {
+        self.gate = Some(gate);
         self.replication = Some(replication);
         self
+    }
+
+    /// Refuses the request unless this master may answer it (always, without HA).
+    fn admit(&self) -> Result<(), Status> {
+        match &self.gate {
+            Some(gate) if !gate.serving() => Err(Status::unavailable(match gate.leader() {
+                Some(leader) if leader != gate.address() => {
+                    format!("this master is not the leader; the leader is {leader}")
+                }
+                _ => "this master is not the serving leader (election in progress)".to_string(),
+            })),
+            _ => Ok(()),
+        }
+    }
+
+    /// Waits until the in-sync standbys have every change made so far (HA leaders only).
+    async fn replicated(&self) {
+        if let Some(replication) = &self.replication {
+            replication.wait_replicated().await;
+        }
     }
 
     /// Wraps the service for a tonic server.
@@ -85,6 +110,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::PutStartRequest>,
     ) -> Result<Response<pb::PutStartResponse>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let r = request.into_inner();
         self.metrics.record_value_size(r.value_length);
         let config = convert::replicate_config(r.config);
@@ -96,15 +122,18 @@ impl MasterApi for MasterGrpc {
 
     async fn put_end(&self, request: Request<pb::PutEndRequest>) -> Result<Response<pb::Ack>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let r = request.into_inner();
         let result =
             convert::client_id(&r.client_id).and_then(|c| self.service.put_end(c, &r.key, r.checksum));
         let response = ack(result);
+        self.replicated().await;
         self.done(Op::PutEnd, started, response.code != 0, response)
     }
 
     async fn put_revoke(&self, request: Request<pb::PutRevokeRequest>) -> Result<Response<pb::Ack>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let r = request.into_inner();
         let result = convert::client_id(&r.client_id).and_then(|c| self.service.put_revoke(c, &r.key));
         let response = ack(result);
@@ -116,6 +145,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::BatchPutStartRequest>,
     ) -> Result<Response<pb::BatchPutStartResponse>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let r = request.into_inner();
         let config = convert::replicate_config(r.config);
         let results: Vec<pb::PutStartResponse> = match convert::client_id(&r.client_id) {
@@ -145,6 +175,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::BatchPutEndRequest>,
     ) -> Result<Response<pb::BatchAck>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let r = request.into_inner();
         let codes: Vec<i32> = match convert::client_id(&r.client_id) {
             Ok(client) => r
@@ -158,6 +189,7 @@ impl MasterApi for MasterGrpc {
                 .collect(),
             Err(error) => vec![error.code() as i32; r.keys.len()],
         };
+        self.replicated().await;
         self.done_batch(
             Op::BatchPutEnd,
             started,
@@ -171,6 +203,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::BatchPutRevokeRequest>,
     ) -> Result<Response<pb::BatchAck>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let r = request.into_inner();
         let codes: Vec<i32> = match convert::client_id(&r.client_id) {
             Ok(client) => r
@@ -193,6 +226,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::GetReplicaListRequest>,
     ) -> Result<Response<pb::GetReplicaListResponse>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let response = convert::replica_list(self.service.get_replica_list(&request.into_inner().key));
         self.done(Op::GetReplicaList, started, response.code != 0, response)
     }
@@ -202,6 +236,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::BatchGetReplicaListRequest>,
     ) -> Result<Response<pb::BatchGetReplicaListResponse>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let keys = request.into_inner().keys;
         let results: Vec<_> = self
             .service
@@ -223,6 +258,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::ExistKeyRequest>,
     ) -> Result<Response<pb::ExistKeyResponse>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let result = self.service.exist_key(&request.into_inner().key);
         let response = pb::ExistKeyResponse {
             code: convert::code(&result),
@@ -236,6 +272,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::BatchExistKeyRequest>,
     ) -> Result<Response<pb::BatchExistKeyResponse>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let keys = request.into_inner().keys;
         let results: Vec<_> = self
             .service
@@ -260,6 +297,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::QueryKeysRequest>,
     ) -> Result<Response<pb::QueryKeysResponse>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let keys: Vec<_> = request
             .into_inner()
             .keys
@@ -274,8 +312,10 @@ impl MasterApi for MasterGrpc {
 
     async fn remove(&self, request: Request<pb::RemoveRequest>) -> Result<Response<pb::Ack>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let r = request.into_inner();
         let response = ack(self.service.remove(&r.key, r.force));
+        self.replicated().await;
         self.done(Op::Remove, started, response.code != 0, response)
     }
 
@@ -284,6 +324,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::BatchRemoveRequest>,
     ) -> Result<Response<pb::BatchAck>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let r = request.into_inner();
         let codes: Vec<i32> = self
             .service
@@ -291,6 +332,7 @@ impl MasterApi for MasterGrpc {
             .iter()
             .map(convert::code)
             .collect();
+        self.replicated().await;
         self.done_batch(
             Op::BatchRemove,
             started,
@@ -304,7 +346,9 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::RemoveAllRequest>,
     ) -> Result<Response<pb::RemoveCountResponse>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let removed = self.service.remove_all(request.into_inner().force);
+        self.replicated().await;
         self.done(
             Op::RemoveAll,
             started,
@@ -318,12 +362,14 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::RemoveByRegexRequest>,
     ) -> Result<Response<pb::RemoveCountResponse>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let r = request.into_inner();
         let result = self.service.remove_by_regex(&r.regex, r.force);
         let response = pb::RemoveCountResponse {
             code: convert::code(&result),
             removed: result.unwrap_or(0),
         };
+        self.replicated().await;
         self.done(Op::RemoveByRegex, started, response.code != 0, response)
     }
 
@@ -332,6 +378,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::MountSegmentRequest>,
     ) -> Result<Response<pb::Ack>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let r = request.into_inner();
         let result = convert::client_id(&r.client_id).and_then(|client| {
             let segment = r
@@ -341,6 +388,7 @@ impl MasterApi for MasterGrpc {
                 .mount_segment(client, convert::segment_spec(segment)?)
         });
         let response = ack(result);
+        self.replicated().await;
         self.done(Op::MountSegment, started, response.code != 0, response)
     }
 
@@ -349,6 +397,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::ReMountSegmentRequest>,
     ) -> Result<Response<pb::Ack>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let r = request.into_inner();
         let result = convert::client_id(&r.client_id).and_then(|client| {
             let specs = r
@@ -359,6 +408,7 @@ impl MasterApi for MasterGrpc {
             self.service.remount_segments(client, specs)
         });
         let response = ack(result);
+        self.replicated().await;
         self.done(Op::RemountSegment, started, response.code != 0, response)
     }
 
@@ -367,12 +417,14 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::UnmountSegmentRequest>,
     ) -> Result<Response<pb::Ack>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let r = request.into_inner();
         let result = convert::segment_id(&r.segment_id).and_then(|id| {
             self.service
                 .unmount_segment(id, Duration::from_millis(r.grace_period_ms))
         });
         let response = ack(result);
+        self.replicated().await;
         self.done(Op::UnmountSegment, started, response.code != 0, response)
     }
 
@@ -381,6 +433,7 @@ impl MasterApi for MasterGrpc {
         _request: Request<pb::GetAllSegmentsRequest>,
     ) -> Result<Response<pb::GetAllSegmentsResponse>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let segments = self
             .service
             .all_segments()
@@ -400,6 +453,7 @@ impl MasterApi for MasterGrpc {
         request: Request<pb::QuerySegmentRequest>,
     ) -> Result<Response<pb::QuerySegmentResponse>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let result = self.service.query_segment(&request.into_inner().name);
         let response = pb::QuerySegmentResponse {
             code: convert::code(&result),
@@ -414,6 +468,7 @@ impl MasterApi for MasterGrpc {
 
     async fn ping(&self, request: Request<pb::PingRequest>) -> Result<Response<pb::PingResponse>, Status> {
         let started = Instant::now();
+        self.admit()?;
         let response = match convert::client_id(&request.into_inner().client_id) {
             Ok(client) => {
                 let (status, view_version) = self.service.ping(client);
@@ -437,7 +492,7 @@ impl MasterApi for MasterGrpc {
     ) -> Result<Response<pb::ServiceReadyResponse>, Status> {
         let started = Instant::now();
         let response = pb::ServiceReadyResponse {
-            ready: true,
+            ready: self.gate.as_ref().is_none_or(|gate| gate.serving()),
             version: env!("CARGO_PKG_VERSION").to_string(),
             view_version: self.service.view_version(),
         };
@@ -450,6 +505,7 @@ impl MasterApi for MasterGrpc {
         &self,
         request: Request<tonic::Streaming<pb::FollowRequest>>,
     ) -> Result<Response<Self::FollowStream>, Status> {
+        self.admit()?;
         match &self.replication {
             Some(replication) => Ok(Response::new(replication.follow(request.into_inner()))),
             None => Err(Status::failed_precondition(

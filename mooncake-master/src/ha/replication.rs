@@ -45,17 +45,15 @@ pub struct Replication {
     followers: Mutex<HashMap<u64, Follower>>,
     next_id: AtomicU64,
     acked: Notify,
-    view_version: i64,
 }
 
 impl Replication {
-    pub fn new(service: Arc<MasterService>, view_version: i64) -> Arc<Self> {
+    pub fn new(service: Arc<MasterService>) -> Arc<Self> {
         Arc::new(Self {
             service,
             followers: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
             acked: Notify::new(),
-            view_version,
         })
     }
 
@@ -166,7 +164,7 @@ impl Replication {
                 .unwrap_or_default();
             image.last_change = image_seq;
             tracing::info!(standby = %name, objects = image.objects.len(), segments = image.segments.len(), "streaming metadata to a standby");
-            let view_version = this.view_version;
+            let view_version = this.service.view_version();
             let event = |event| FollowEvent {
                 view_version,
                 event: Some(event),

@@ -5,18 +5,23 @@ mod error;
 mod keys;
 mod params;
 mod segments;
+mod snapshots;
 mod status;
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::Router;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Json, Router};
 use parking_lot::Mutex;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
+use crate::ha::{HaState, Replication};
 use crate::metrics::MasterMetrics;
 use crate::service::MasterService;
 use crate::service::workers::WorkerStatus;
@@ -29,6 +34,12 @@ pub struct AdminState {
     pub service: Arc<MasterService>,
     pub metrics: Arc<MasterMetrics>,
     pub workers: Arc<[Arc<WorkerStatus>]>,
+    /// HA role and leader (absent without HA: this master always serves).
+    pub ha: Option<Arc<HaState>>,
+    replication: Option<Arc<Replication>>,
+    ha_metrics: Arc<crate::ha::metrics::HaMetrics>,
+    /// Snapshot writer (absent when snapshots are off).
+    pub snapshots: Option<Arc<crate::snapshot::Snapshotter>>,
     started: Instant,
     last_summary: Arc<Mutex<Instant>>,
 }
@@ -44,27 +55,86 @@ impl AdminState {
             service,
             metrics,
             workers,
+            ha: None,
+            replication: None,
+            ha_metrics: Arc::default(),
+            snapshots: None,
             started: now,
             last_summary: Arc::new(Mutex::new(now)),
         }
     }
 }
 
+impl AdminState {
+    /// Reports this master's HA role, and answers the service plane only while it leads.
+    pub fn with_ha(mut self, ha: Arc<HaState>, replication: Arc<Replication>) -> Self {
+        self.ha = Some(ha);
+        self.replication = Some(replication);
+        self
+    }
+
+    /// The HA metric families (empty without HA).
+    pub fn ha_metrics(&self) -> String {
+        match &self.ha {
+            Some(ha) => self.ha_metrics.render(&ha.snapshot(), ha.serving(), self.standbys()),
+            None => String::new(),
+        }
+    }
+
+    /// Standbys in sync with this leader.
+    pub fn standbys(&self) -> usize {
+        self.replication.as_ref().map_or(0, |r| r.in_sync())
+    }
+
+    /// Whether this master answers service-plane requests now.
+    pub fn serving(&self) -> bool {
+        self.ha.as_ref().is_none_or(|ha| ha.serving())
+    }
+}
+
+/// Service-plane routes answer 503 on a standby (Mooncake: "service plane is not active").
+async fn require_leader(State(state): State<AdminState>, request: Request, next: Next) -> Response {
+    if state.serving() {
+        return next.run(request).await;
+    }
+    let leader = state.ha.as_ref().and_then(|ha| ha.leader());
+    let body = serde_json::json!({
+        "success": false,
+        "error_code": mooncake_proto::ErrorCode::UnavailableInCurrentStatus as i32,
+        "error_message": format!(
+            "UNAVAILABLE_IN_CURRENT_STATUS: service plane is not active on this master (a standby); leader: {}",
+            leader.as_deref().unwrap_or("none yet")
+        ),
+        "leader_address": leader,
+    });
+    (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+}
+
+impl AdminState {
+    /// Serves `/api/v1/snapshots` with `snapshots` and shows its status in `/health` and the summary.
+    pub fn with_snapshots(mut self, snapshots: Option<Arc<crate::snapshot::Snapshotter>>) -> Self {
+        self.snapshots = snapshots;
+        self
+    }
+}
+
 /// Every admin route.
 pub fn router(state: AdminState) -> Router {
     Router::new()
-        .route("/metrics", get(status::metrics))
-        .route("/metrics/summary", get(status::summary))
-        .route("/health", get(status::health))
-        .route("/role", get(status::role))
-        .route("/ha_status", get(status::ha_status))
-        .route("/leader", get(status::leader))
         .route("/query_key", get(keys::query_key))
         .route("/batch_query_keys", get(keys::batch_query_keys))
         .route("/get_all_keys", get(keys::get_all_keys))
         .route("/get_all_segments", get(segments::get_all_segments))
         .route("/get_segments_detail", get(segments::get_segments_detail))
         .route("/query_segment", get(segments::query_segment))
+        .route("/api/v1/snapshots", get(snapshots::list).post(snapshots::create))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_leader))
+        .route("/metrics", get(status::metrics))
+        .route("/metrics/summary", get(status::summary))
+        .route("/health", get(status::health))
+        .route("/role", get(status::role))
+        .route("/ha_status", get(status::ha_status))
+        .route("/leader", get(status::leader))
         .fallback(|| async { (StatusCode::NOT_FOUND, "404 Not Found") })
         .with_state(state)
 }

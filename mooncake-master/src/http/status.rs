@@ -1,5 +1,5 @@
 //! Health and metrics endpoints: `/metrics`, `/metrics/summary`, `/health`, `/role`, `/ha_status`,
-//! `/leader`. Until HA lands a master is always the serving leader of its own cluster.
+//! `/leader`. Without HA a master is always the serving leader of its own cluster.
 
 use std::time::Instant;
 
@@ -15,7 +15,8 @@ use crate::metrics::Op;
 const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4";
 
 pub async fn metrics(State(state): State<AdminState>) -> Response {
-    let body = state.metrics.render(&state.service, &state.workers);
+    let mut body = state.metrics.render(&state.service, &state.workers);
+    body.push_str(&state.ha_metrics());
     ([(CONTENT_TYPE, PROMETHEUS_TEXT)], body).into_response()
 }
 
@@ -76,11 +77,17 @@ pub async fn summary(State(state): State<AdminState>) -> Response {
     .collect();
     let counters = state.service.counters();
     let read = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);
+    let ha = HaView::of(&state);
     let line = format!(
-        "role=leader, state=serving, service_ready=true, master={{Mem Storage: {} / {} ({:.1}%) | CXL Storage: {} / {} | \
+        "role={}, state={}, service_ready={}, view_version={}, leader={}, master={{Mem Storage: {} / {} ({:.1}%) | CXL Storage: {} / {} | \
          SSD Storage: 0 B / 0 B | Keys: {} (soft-pinned: {}) | Clients: {} | Segments: {} | \
          Requests (Success/Total per sec): {} | Eviction: Success/Attempts={}/{}, AllocFail={}, PartialAlloc={}, keys={}, size={} | \
-         Discard: Released/Total={}/{}}}\n",
+         Discard: Released/Total={}/{}{}}}\n",
+        ha.role,
+        ha.state,
+        ha.serving,
+        state.service.view_version(),
+        ha.leader.as_deref().unwrap_or("none"),
         human(stats.memory_used_bytes),
         human(stats.memory_capacity_bytes),
         percent(stats.memory_used_bytes, stats.memory_capacity_bytes),
@@ -99,33 +106,81 @@ pub async fn summary(State(state): State<AdminState>) -> Response {
         human(read(&counters.evicted_bytes)),
         read(&counters.put_start_releases),
         read(&counters.put_start_discards),
+        super::snapshots::summary(&state),
     );
     ([(CONTENT_TYPE, PROMETHEUS_TEXT)], line).into_response()
 }
 
+/// This master's HA standing as the admin endpoints report it.
+struct HaView {
+    enabled: bool,
+    role: &'static str,
+    state: &'static str,
+    serving: bool,
+    leader: Option<String>,
+    view_version: i64,
+    standbys: usize,
+}
+
+impl HaView {
+    fn of(state: &AdminState) -> Self {
+        match &state.ha {
+            None => Self {
+                enabled: false,
+                role: "leader",
+                state: "serving",
+                serving: true,
+                leader: None,
+                view_version: state.service.view_version(),
+                standbys: 0,
+            },
+            Some(ha) => {
+                let snapshot = ha.snapshot();
+                Self {
+                    enabled: true,
+                    role: snapshot.role,
+                    state: snapshot.phase.name(),
+                    serving: ha.serving(),
+                    leader: snapshot.leader,
+                    view_version: snapshot.view_version,
+                    standbys: state.standbys(),
+                }
+            }
+        }
+    }
+}
+
 pub async fn health(State(state): State<AdminState>) -> Json<Value> {
+    let ha = HaView::of(&state);
     Json(json!({
         "status": "ok",
-        "role": "leader",
-        "ha_state": "serving",
-        "service_ready": true,
-        "leader_address": null,
-        "view_version": state.service.view_version(),
+        "role": ha.role,
+        "ha_state": ha.state,
+        "ha_enabled": ha.enabled,
+        "service_ready": ha.serving,
+        "leader_address": ha.leader,
+        "view_version": ha.view_version,
+        "standbys_in_sync": ha.standbys,
         "version": env!("CARGO_PKG_VERSION"),
         "uptime_seconds": state.started.elapsed().as_secs(),
+        "snapshot": super::snapshots::health(&state),
     }))
 }
 
-pub async fn role() -> &'static str {
-    "leader"
+pub async fn role(State(state): State<AdminState>) -> &'static str {
+    HaView::of(&state).role
 }
 
-pub async fn ha_status() -> &'static str {
-    "serving"
+pub async fn ha_status(State(state): State<AdminState>) -> &'static str {
+    HaView::of(&state).state
 }
 
-pub async fn leader() -> Json<Value> {
-    Json(json!({ "present": false, "leader_address": null, "view_version": null }))
+pub async fn leader(State(state): State<AdminState>) -> Json<Value> {
+    let ha = HaView::of(&state);
+    match ha.leader {
+        Some(leader) => Json(json!({ "present": true, "leader_address": leader, "view_version": ha.view_version })),
+        None => Json(json!({ "present": false, "leader_address": null, "view_version": null })),
+    }
 }
 
 #[cfg(test)]

@@ -85,6 +85,10 @@ impl ClientRegistry {
         }
     }
 
+    pub(super) fn clear(&self) {
+        self.clients.lock().clear();
+    }
+
     fn forget(&self, client: ClientId) {
         self.clients.lock().remove(&client);
     }

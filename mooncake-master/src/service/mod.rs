@@ -25,7 +25,7 @@ mod timeouts;
 pub mod types;
 pub mod workers;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 use tokio::sync::Notify;
@@ -113,6 +113,8 @@ pub struct MasterService {
     eviction_wanted: Notify,
     /// Committed changes for standbys (HA only).
     changes: Option<changes::ChangeLog>,
+    /// Announced in pings; changes when the master restarts or leadership moves.
+    view_version: AtomicI64,
 }
 
 impl MasterService {
@@ -120,6 +122,7 @@ impl MasterService {
         Self {
             index: ObjectIndex::new(config.shard_count),
             changes: config.record_changes.then(changes::ChangeLog::default),
+            view_version: AtomicI64::new(config.view_version),
             strategy: placement::strategy(config.allocation_strategy),
             config,
             clock: Clock::new(),
@@ -142,7 +145,24 @@ impl MasterService {
     }
 
     pub fn view_version(&self) -> i64 {
-        self.config.view_version
+        self.view_version.load(Ordering::Relaxed)
+    }
+
+    /// Announces a new view (an HA leader takes office with the view's version).
+    pub fn set_view_version(&self, version: i64) {
+        self.view_version.store(version, Ordering::Relaxed);
+    }
+
+    /// Forgets every object, segment and client (a deposed HA leader before it follows again).
+    pub fn clear(&self) {
+        for shard in self.index.shards() {
+            let mut shard = shard.lock();
+            shard.objects.clear();
+            shard.processing = 0;
+        }
+        self.discarded.lock().clear();
+        self.segments.clear();
+        self.clients.clear();
     }
 
     fn now(&self) -> u64 {

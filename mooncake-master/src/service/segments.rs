@@ -267,6 +267,14 @@ impl SegmentRegistry {
         });
     }
 
+    /// Forgets every segment.
+    pub fn clear(&self) {
+        self.update(|table| {
+            table.slots.iter_mut().for_each(|slot| *slot = None);
+            table.by_id.clear();
+        });
+    }
+
     /// Total capacity and requested bytes over all segments that still hold data.
     pub fn usage(&self) -> (u64, u64) {
         self.table

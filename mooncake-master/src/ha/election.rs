@@ -1,0 +1,197 @@
+//! The election loop of one HA master: follow the leader while there is one, campaign when the view
+//! is empty, lead while keep-alives succeed, step down the moment one fails.
+//!
+//! Leadership rules: a master that wins the view is leader only after its first successful
+//! keep-alive; it answers requests only until `keep-alive sent + TTL − margin`, so a leader cut off
+//! from the backend stops serving before its lease can expire and a standby can win (the fence); when
+//! a keep-alive fails or finds the view taken it steps down before anything else. A standby that
+//! never received the leader's metadata waits a moment before campaigning, so one that did wins.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mooncake_engine::metadata::master_view::{Leadership, MasterView, ViewStore};
+use mooncake_proto::master::MetadataImage;
+use tokio_util::sync::CancellationToken;
+
+use super::follower::{self, FollowError, FollowerState};
+use super::replication::Replication;
+use super::state::{HaPhase, HaState};
+use crate::service::MasterService;
+
+/// How often a standby looks at the view.
+const POLL: Duration = Duration::from_millis(200);
+/// Extra wait of a standby without the leader's metadata before it campaigns.
+const UNSYNCED_DELAY: Duration = Duration::from_secs(1);
+/// Pause after a backend error.
+const BACKEND_RETRY: Duration = Duration::from_secs(1);
+
+/// Everything the loop works with.
+pub struct Election {
+    pub store: ViewStore,
+    pub state: Arc<HaState>,
+    pub service: Arc<MasterService>,
+    pub replication: Arc<Replication>,
+    /// Lease TTL of the view.
+    pub ttl: Duration,
+    /// The name standbys give the leader (logs).
+    pub name: String,
+    /// Metadata for the first leader of a cluster (a restored snapshot), used when no leader's
+    /// metadata was ever received.
+    pub initial: Option<MetadataImage>,
+}
+
+async fn pause(cancel: &CancellationToken, how_long: Duration) {
+    tokio::select! {
+        _ = cancel.cancelled() => {}
+        _ = tokio::time::sleep(how_long) => {}
+    }
+}
+
+impl Election {
+    /// Runs until `cancel`; a leader releases the view on the way out so a standby takes over at once.
+    pub async fn run(mut self, cancel: CancellationToken) {
+        let mut copy = FollowerState::default();
+        let mut last_error = String::new();
+        while !cancel.is_cancelled() {
+            self.state.set_phase(HaPhase::Standby);
+            match self.store.current().await {
+                Ok(Some(view)) => {
+                    self.state.set_leader(Some(view.leader.clone()), view.version);
+                    if view.leader == self.state.address() {
+                        // Our own entry from an earlier life: wait for its lease to lapse.
+                        pause(&cancel, POLL).await;
+                        continue;
+                    }
+                    if let Some(error) = self.follow_while_current(&view, &mut copy, &cancel).await {
+                        let text = error.to_string();
+                        if text != last_error {
+                            tracing::warn!(%error, "standby cannot follow the leader; retrying");
+                            last_error = text;
+                        }
+                        pause(&cancel, POLL).await;
+                    } else {
+                        last_error.clear();
+                    }
+                }
+                Ok(None) => {
+                    self.state.set_leader(None, 0);
+                    if !copy.synced {
+                        pause(&cancel, UNSYNCED_DELAY).await;
+                        if cancel.is_cancelled() || !matches!(self.store.current().await, Ok(None)) {
+                            continue;
+                        }
+                    }
+                    match self.store.acquire(self.state.address(), self.ttl).await {
+                        Ok(Some(leadership)) => {
+                            copy = self.lead(leadership, std::mem::take(&mut copy), &cancel).await;
+                        }
+                        Ok(None) => {}
+                        Err(error) => {
+                            tracing::warn!(%error, "cannot campaign for leadership");
+                            pause(&cancel, BACKEND_RETRY).await;
+                        }
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "cannot read the master view");
+                    pause(&cancel, BACKEND_RETRY).await;
+                }
+            }
+        }
+    }
+
+    /// Follows `view`'s leader until the view changes; `Some` when following itself failed.
+    async fn follow_while_current(
+        &self,
+        view: &MasterView,
+        copy: &mut FollowerState,
+        cancel: &CancellationToken,
+    ) -> Option<FollowError> {
+        let follow = follower::follow(&view.leader, &self.name, copy);
+        tokio::pin!(follow);
+        loop {
+            tokio::select! {
+                _ = cancel.cancelled() => return None,
+                error = &mut follow => return Some(error),
+                _ = tokio::time::sleep(POLL) => match self.store.current().await {
+                    Ok(Some(now)) if &now == view => {}
+                    // A backend hiccup is no reason to stop following.
+                    Err(_) => {}
+                    _ => return None,
+                },
+            }
+        }
+    }
+
+    /// Leads with `leadership` until it is lost or `cancel`; returns the (empty) copy to follow with.
+    async fn lead(
+        &mut self,
+        leadership: Leadership,
+        copy: FollowerState,
+        cancel: &CancellationToken,
+    ) -> FollowerState {
+        self.state.set_phase(HaPhase::LeaderWarmup);
+        let sent = Instant::now();
+        match self.store.keep_alive(&leadership, self.ttl).await {
+            Ok(true) => self.state.renewed(sent, self.ttl),
+            outcome => {
+                tracing::warn!(?outcome, "won the view but the first keep-alive failed; not leading");
+                self.state.step_down();
+                return FollowerState::default();
+            }
+        }
+        self.state.set_leader(Some(self.state.address().to_string()), leadership.version);
+        self.service.clear();
+        let (image, source) = if copy.synced {
+            (Some(copy.image()), "the previous leader's replicated metadata")
+        } else {
+            (self.initial.take(), "the restored snapshot")
+        };
+        if let Some(image) = image {
+            let report = self.service.restore_image(&image);
+            tracing::info!(
+                objects = report.objects,
+                segments = report.segments,
+                dropped_objects = report.dropped_objects,
+                "leader rebuilt its metadata from {source}"
+            );
+        }
+        self.service.set_view_version(leadership.version);
+        self.state.set_phase(HaPhase::Serving);
+        tracing::info!(view_version = leadership.version, address = %self.state.address(), "serving as leader");
+
+        let mut tick = tokio::time::interval(self.ttl / 3);
+        tick.tick().await;
+        loop {
+            tokio::select! {
+                _ = cancel.cancelled() => {
+                    self.state.step_down();
+                    if let Err(error) = self.store.release(&leadership).await {
+                        tracing::warn!(%error, "could not release the master view; standbys wait for its lease");
+                    }
+                    break;
+                }
+                _ = tick.tick() => {
+                    let sent = Instant::now();
+                    match self.store.keep_alive(&leadership, self.ttl).await {
+                        Ok(true) => self.state.renewed(sent, self.ttl),
+                        Ok(false) => {
+                            self.state.step_down();
+                            tracing::warn!("leadership lost: the master view is no longer ours");
+                            break;
+                        }
+                        Err(error) => {
+                            self.state.step_down();
+                            tracing::warn!(%error, "leadership keep-alive failed");
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        self.replication.disconnect_all();
+        self.service.clear();
+        FollowerState::default()
+    }
+}

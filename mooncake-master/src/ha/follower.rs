@@ -1,0 +1,218 @@
+//! Standby side of replication: follows the leader's `Follow` stream into a live copy of its metadata
+//! and acknowledges every change it applied.
+//!
+//! The copy is kept as plain image data (segments and objects by id and key), not as a serving core:
+//! replaying changes never has to reproduce the leader's allocator decisions, and on promotion the copy
+//! becomes a core through the same restore path as a snapshot.
+
+use std::collections::HashMap;
+
+use mooncake_proto::master::master_service_client::MasterServiceClient;
+use mooncake_proto::master::metadata_change::Change;
+use mooncake_proto::master::{
+    FollowRequest, ImageObject, ImageSegment, MetadataChange, MetadataImage, follow_event,
+};
+use tokio::sync::mpsc;
+
+/// Why following stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum FollowError {
+    #[error("cannot connect to the leader at {leader}: {source}")]
+    Connect {
+        leader: String,
+        source: tonic::transport::Error,
+    },
+    #[error("the leader at {leader} refused to stream its metadata: {status}")]
+    Refused { leader: String, status: tonic::Status },
+    #[error("the stream from the leader at {leader} broke: {status}")]
+    Broken { leader: String, status: tonic::Status },
+    #[error("the leader at {leader} ended the stream")]
+    Ended { leader: String },
+}
+
+/// The standby's copy of the leader's metadata.
+#[derive(Debug, Default)]
+pub struct FollowerState {
+    /// The image was received: this copy is the leader's state up to `applied`.
+    pub synced: bool,
+    pub applied: u64,
+    pub view_version: i64,
+    segments: HashMap<String, ImageSegment>,
+    objects: HashMap<String, ImageObject>,
+}
+
+impl FollowerState {
+    pub fn objects(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// Replaces the copy with `image`.
+    pub fn load(&mut self, image: MetadataImage) {
+        self.segments = image.segments.into_iter().map(|s| (s.id.clone(), s)).collect();
+        self.objects = image.objects.into_iter().map(|o| (o.key.clone(), o)).collect();
+        self.applied = image.last_change;
+        self.synced = true;
+    }
+
+    /// Applies one change (idempotent).
+    pub fn apply(&mut self, change: MetadataChange) {
+        self.applied = self.applied.max(change.seq);
+        match change.change {
+            Some(Change::SegmentMounted(segment) | Change::SegmentDraining(segment)) => {
+                self.segments.insert(segment.id.clone(), segment);
+            }
+            Some(Change::SegmentUnmounted(id)) => {
+                self.segments.remove(&id);
+                self.objects.retain(|_, object| {
+                    object.replicas.retain(|r| r.segment_id != id);
+                    !object.replicas.is_empty()
+                });
+            }
+            Some(Change::ObjectStored(object)) => {
+                self.objects.insert(object.key.clone(), object);
+            }
+            Some(Change::ObjectRemoved(key)) => {
+                self.objects.remove(&key);
+            }
+            None => {}
+        }
+    }
+
+    /// The copy as an image (for promotion).
+    pub fn image(&self) -> MetadataImage {
+        MetadataImage {
+            view_version: self.view_version,
+            created_at_unix_ms: crate::service::unix_ms(),
+            last_change: self.applied,
+            segments: self.segments.values().cloned().collect(),
+            objects: self.objects.values().cloned().collect(),
+        }
+    }
+}
+
+/// Follows the leader at `leader` until the stream ends; the copy in `state` stays valid afterwards.
+pub async fn follow(leader: &str, name: &str, state: &mut FollowerState) -> FollowError {
+    let mut client = match MasterServiceClient::connect(format!("http://{leader}")).await {
+        Ok(client) => client.max_decoding_message_size(usize::MAX),
+        Err(source) => {
+            return FollowError::Connect {
+                leader: leader.to_string(),
+                source,
+            };
+        }
+    };
+    let (acks, ack_rx) = mpsc::channel(1024);
+    let hello = FollowRequest {
+        follower: name.to_string(),
+        applied: 0,
+    };
+    if acks.send(hello).await.is_err() {
+        return FollowError::Ended {
+            leader: leader.to_string(),
+        };
+    }
+    let mut stream = match client.follow(tokio_stream::wrappers::ReceiverStream::new(ack_rx)).await {
+        Ok(response) => response.into_inner(),
+        Err(status) => {
+            return FollowError::Refused {
+                leader: leader.to_string(),
+                status,
+            };
+        }
+    };
+    loop {
+        let event = match stream.message().await {
+            Ok(Some(event)) => event,
+            Ok(None) => {
+                return FollowError::Ended {
+                    leader: leader.to_string(),
+                };
+            }
+            Err(status) => {
+                return FollowError::Broken {
+                    leader: leader.to_string(),
+                    status,
+                };
+            }
+        };
+        state.view_version = event.view_version;
+        match event.event {
+            Some(follow_event::Event::Image(image)) => {
+                let (objects, segments) = (image.objects.len(), image.segments.len());
+                state.load(image);
+                tracing::info!(%leader, objects, segments, "standby copied the leader's metadata");
+            }
+            Some(follow_event::Event::Change(change)) => state.apply(change),
+            None => continue,
+        }
+        let ack = FollowRequest {
+            follower: String::new(),
+            applied: state.applied,
+        };
+        if acks.send(ack).await.is_err() {
+            return FollowError::Ended {
+                leader: leader.to_string(),
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mooncake_proto::master::ImageReplica;
+
+    use super::*;
+
+    fn object(key: &str, segments: &[&str]) -> ImageObject {
+        ImageObject {
+            key: key.into(),
+            size: 10,
+            replicas: segments
+                .iter()
+                .map(|s| ImageReplica {
+                    segment_id: (*s).into(),
+                    offset: 0,
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn change(seq: u64, change: Change) -> MetadataChange {
+        MetadataChange {
+            seq,
+            change: Some(change),
+        }
+    }
+
+    #[test]
+    fn changes_replay_idempotently_and_unmounts_drop_replicas() {
+        let mut state = FollowerState::default();
+        state.load(MetadataImage {
+            last_change: 3,
+            segments: vec![
+                ImageSegment {
+                    id: "a".into(),
+                    ..Default::default()
+                },
+                ImageSegment {
+                    id: "b".into(),
+                    ..Default::default()
+                },
+            ],
+            objects: vec![object("k1", &["a"]), object("k2", &["a", "b"])],
+            ..Default::default()
+        });
+        // A change already in the image, applied again, changes nothing.
+        state.apply(change(3, Change::ObjectStored(object("k1", &["a"]))));
+        state.apply(change(4, Change::ObjectStored(object("k3", &["b"]))));
+        state.apply(change(5, Change::SegmentUnmounted("a".into())));
+        state.apply(change(6, Change::ObjectRemoved("k3".into())));
+        let image = state.image();
+        assert_eq!(image.last_change, 6);
+        assert_eq!(image.segments.len(), 1);
+        let keys: Vec<_> = image.objects.iter().map(|o| o.key.as_str()).collect();
+        assert_eq!(keys, vec!["k2"], "k1 lost its only replica, k3 was removed");
+        assert_eq!(image.objects[0].replicas.len(), 1);
+    }
+}
