@@ -121,6 +121,16 @@ pub enum Command {
     /// commands to try are printed. Ctrl-C stops everything.
     Up(crate::commands::up::UpArgs),
 
+    /// Check this host and the cluster for the usual RDMA and network mistakes
+    ///
+    /// Runs the RDMA checks (when a device exists or --device names one), the network checks and the
+    /// cluster checks, and prints a checklist: each check's verdict (ok, WARN, FAIL, skip), what was
+    /// seen, and a numbered fix for every warning and failure. `mooncake doctor rdma|net|cluster` runs
+    /// one family; `--help` of each explains what it looks at. --output json prints every check.
+    ///
+    /// Exit status: 1 if any check failed, else 0; warnings exit 0 unless --strict.
+    Doctor(crate::commands::doctor::DoctorArgs),
+
     /// Measure put/get throughput and latency of a cluster (or one started with --local)
     ///
     /// Runs the named scenarios over every size and prints one row per scenario, op and size; with

@@ -49,6 +49,7 @@ pub fn run_with(argv: impl IntoIterator<Item = OsString>) -> anyhow::Result<Exit
         Command::Segments(args) => commands::segments::run(args, &cli.global),
         Command::Node(args) => commands::node::run(args, &cli.global),
         Command::Up(args) => commands::up::run(args, &cli.global),
+        Command::Doctor(args) => commands::doctor::run(args, &cli.global),
         Command::Bench(args) => commands::bench::run(*args, &cli.global),
     }
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 use mooncake_proto::master::master_service_client::MasterServiceClient;
 use mooncake_proto::master::{
     ExistKeyRequest, GetAllSegmentsRequest, KeyInfo, QueryKeysRequest, QuerySegmentRequest, RemoveAllRequest,
-    RemoveByRegexRequest, RemoveRequest, SegmentInfo, UnmountSegmentRequest,
+    RemoveByRegexRequest, RemoveRequest, SegmentInfo, ServiceReadyRequest, ServiceReadyResponse,
+    UnmountSegmentRequest,
 };
 use mooncake_proto::{ErrorCode, ErrorCodeExt};
 use tonic::transport::{Channel, Endpoint};
@@ -205,6 +206,17 @@ impl MasterRpc {
             .map_err(|s| self.status(s))?
             .into_inner();
         Ok((ErrorCode::from_wire(reply.code), reply.segments))
+    }
+
+    /// The master's readiness answer (`mooncake doctor cluster`).
+    pub async fn service_ready(&self) -> Result<ServiceReadyResponse, RpcError> {
+        let reply = self
+            .rpc
+            .clone()
+            .service_ready(ServiceReadyRequest {})
+            .await
+            .map_err(|s| self.status(s))?;
+        Ok(reply.into_inner())
     }
 
     /// Unmounts segment `segment_id` on behalf of its owner `client_id`.

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod completions;
 pub mod data;
+pub mod doctor;
 pub mod master;
 pub mod node;
 pub mod query_key;
