@@ -129,6 +129,7 @@ pub struct MasterMetrics {
     value_size: Histogram,
     core_counters: Vec<CoreCounter>,
     gauges: Gauges,
+    snapshots: Option<crate::snapshot::SnapshotMetrics>,
     scrape: Mutex<()>,
     started: Instant,
 }
@@ -405,6 +406,7 @@ impl MasterMetrics {
                 &["worker"]
             ),
         };
+        let snapshots = crate::snapshot::SnapshotMetrics::register(&registry);
         Arc::new(Self {
             registry,
             ops,
@@ -413,6 +415,7 @@ impl MasterMetrics {
             value_size,
             core_counters,
             gauges,
+            snapshots,
             scrape: Mutex::new(()),
             started: Instant::now(),
         })
@@ -488,11 +491,21 @@ impl MasterMetrics {
         for counter in &self.core_counters {
             sync_counter(&counter.metric, (counter.read)(service.counters()));
         }
+        if let Some(snapshots) = &self.snapshots {
+            snapshots.refresh();
+        }
         let mut out = Vec::new();
         if let Err(error) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
             tracing::error!(%error, "encoding metrics failed");
         }
         String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Shows the snapshot writer's status in the `master_snapshot_*` series.
+    pub fn attach_snapshots(&self, status: Arc<crate::snapshot::SnapshotStatus>) {
+        if let Some(snapshots) = &self.snapshots {
+            snapshots.attach(status);
+        }
     }
 
     /// Requests and failures of `op` since the previous call (for per-second rates in the summary).

@@ -28,22 +28,6 @@ pub(crate) fn inactive_features(args: &MasterArgs) -> Vec<InactiveFeature> {
             ),
         ),
         (
-            on(args.enable_snapshot),
-            feature(
-                "--enable-snapshot",
-                "metadata snapshots",
-                "no snapshots are written",
-            ),
-        ),
-        (
-            on(args.enable_snapshot_restore),
-            feature(
-                "--enable-snapshot-restore",
-                "snapshot restore",
-                "the master starts with empty metadata",
-            ),
-        ),
-        (
             on(args.enable_offload),
             feature(
                 "--enable-offload",
