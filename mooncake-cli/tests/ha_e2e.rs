@@ -1,0 +1,444 @@
+//! High availability end to end, with real processes on loopback: a real etcd (or Redis), two
+//! `mooncake master --enable-ha` processes, one `mooncake node join --master etcd://…` and a client in
+//! this test that finds the leader through the same backend.
+//!
+//! - Under a steady put/get load, `kill -9` of the leader: the standby leads within 5 s, every key
+//!   acknowledged before the kill reads back byte for byte, the load goes on, and the error window is
+//!   printed. The old leader, restarted, joins as a standby and catches up.
+//! - A leader cut off from etcd (etcd stopped) stops answering within its lease.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../../mooncake-engine/tests/common/mod.rs"]
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use common::free_port;
+use mooncake_node::{Client, ClientConfig};
+use parking_lot::Mutex;
+
+const BIN: &str = env!("CARGO_BIN_EXE_mooncake");
+/// The issue's bound on how fast a standby takes over.
+const FAILOVER_BOUND: Duration = Duration::from_secs(5);
+
+/// A child process killed (SIGKILL) and reaped when the test ends, however it ends.
+struct Process(Child);
+
+impl Process {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Which HA backend a cluster uses.
+#[derive(Clone)]
+struct Backend {
+    /// `--ha-backend-type`.
+    kind: &'static str,
+    /// `--ha-backend-connstring`.
+    connstring: String,
+    /// The address clients and nodes are given instead of a master.
+    master_address: String,
+    /// Extra environment (Redis password).
+    env: Vec<(&'static str, String)>,
+}
+
+/// One HA master process and its ports.
+struct Master {
+    process: Process,
+    rpc_port: u16,
+    admin_port: u16,
+    args: Vec<String>,
+    env: Vec<(&'static str, String)>,
+}
+
+impl Master {
+    fn start(backend: &Backend, cluster: &str) -> Self {
+        let (rpc_port, admin_port) = (free_port(), free_port());
+        let args: Vec<String> = [
+            "master",
+            "--enable-ha",
+            "--ha-backend-type",
+            backend.kind,
+            "--ha-backend-connstring",
+            &backend.connstring,
+            "--cluster-id",
+            cluster,
+            "--rpc-address",
+            "127.0.0.1",
+            "--rpc-port",
+            &rpc_port.to_string(),
+            "--metrics-host",
+            "127.0.0.1",
+            "--metrics-port",
+            &admin_port.to_string(),
+        ]
+        .map(String::from)
+        .into();
+        let mut master = Self {
+            process: Process(Command::new(BIN).arg("--version").spawn().unwrap()),
+            rpc_port,
+            admin_port,
+            args,
+            env: backend.env.clone(),
+        };
+        master.restart();
+        master
+    }
+
+    fn restart(&mut self) {
+        self.process.kill();
+        let child = Command::new(BIN)
+            .args(&self.args)
+            .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
+            .env("MOONCAKE_LOG_LEVEL", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        self.process = Process(child);
+    }
+
+    fn rpc(&self) -> String {
+        format!("127.0.0.1:{}", self.rpc_port)
+    }
+
+    async fn get(&self, path: &str) -> Option<String> {
+        let url = format!("http://127.0.0.1:{}{path}", self.admin_port);
+        let response = reqwest::get(url).await.ok()?;
+        response.text().await.ok()
+    }
+
+    async fn ha_status(&self) -> String {
+        self.get("/ha_status").await.unwrap_or_default()
+    }
+}
+
+async fn wait_for<T>(what: &str, within: Duration, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {within:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until exactly one of `masters` serves; returns its index.
+async fn serving_leader(masters: &[&Master]) -> usize {
+    wait_for("a serving leader", Duration::from_secs(20), async || {
+        for (i, master) in masters.iter().enumerate() {
+            if master.ha_status().await == "serving" {
+                return Some(i);
+            }
+        }
+        None
+    })
+    .await
+}
+
+fn join_node(backend: &Backend, cluster: &str) -> Process {
+    let child = Command::new(BIN)
+        .args(["node", "join", "--master", &backend.master_address])
+        .args(["--global-segment-size", "64MiB"])
+        .args([
+            "--rest-host",
+            "127.0.0.1",
+            "--rest-port",
+            &free_port().to_string(),
+        ])
+        .envs(backend.env.iter().map(|(k, v)| (*k, v.as_str())))
+        .env("MC_STORE_CLUSTER_ID", cluster)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    Process(child)
+}
+
+fn value_of(i: u64) -> Vec<u8> {
+    let mut value = vec![(i % 251) as u8; 4096 + (i % 7) as usize * 1000];
+    value[..8].copy_from_slice(&i.to_le_bytes());
+    value
+}
+
+/// What the load saw.
+#[derive(Default)]
+struct LoadLog {
+    acknowledged: Vec<u64>,
+    errors: Vec<(Instant, String)>,
+    ok_after: BTreeMap<u64, Instant>,
+}
+
+/// Puts fresh keys (and reads each one back) until `stop`; records acknowledgements and errors.
+async fn run_load(client: Arc<Client>, log: Arc<Mutex<LoadLog>>, stop: Arc<AtomicBool>) {
+    let mut i = 0u64;
+    while !stop.load(Ordering::Relaxed) {
+        i += 1;
+        let key = format!("ha-key-{i}");
+        let value = value_of(i);
+        match client.put(&key, &value).await {
+            Ok(()) => {
+                let mut log = log.lock();
+                log.acknowledged.push(i);
+                log.ok_after.insert(i, Instant::now());
+            }
+            Err(error) => log
+                .lock()
+                .errors
+                .push((Instant::now(), format!("put {key}: {error}"))),
+        }
+        if let Err(error) = client.get(&key).await
+            && log.lock().acknowledged.last() == Some(&i)
+        {
+            log.lock()
+                .errors
+                .push((Instant::now(), format!("get {key}: {error}")));
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+async fn failover_keeps_acknowledged_keys(backend: Backend) {
+    let cluster = common::unique("ha");
+    let mut a = Master::start(&backend, &cluster);
+    let mut b = Master::start(&backend, &cluster);
+    let first = serving_leader(&[&a, &b]).await;
+    let (leader, standby) = if first == 0 {
+        (&mut a, &mut b)
+    } else {
+        (&mut b, &mut a)
+    };
+    let _node = join_node(&backend, &cluster);
+    wait_for(
+        "the node's segment on the leader",
+        Duration::from_secs(20),
+        async || {
+            let segments = leader.get("/get_all_segments").await?;
+            (!segments.trim().is_empty()).then_some(())
+        },
+    )
+    .await;
+    wait_for("the standby in sync", Duration::from_secs(20), async || {
+        let health = leader.get("/health").await?;
+        let health: serde_json::Value = serde_json::from_str(&health).ok()?;
+        (health["standbys_in_sync"].as_u64()? >= 1).then_some(())
+    })
+    .await;
+
+    // SAFETY: only this test's threads read the environment; set before the client is built.
+    unsafe { std::env::set_var("MC_STORE_CLUSTER_ID", &cluster) };
+    for (key, value) in &backend.env {
+        // SAFETY: as above.
+        unsafe { std::env::set_var(key, value) };
+    }
+    let mut config = ClientConfig::new(backend.master_address.clone());
+    config.global_segment_size = 0;
+    let client = Arc::new(Client::connect(config).await.unwrap());
+    let (log, stop) = (
+        Arc::new(Mutex::new(LoadLog::default())),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let load = tokio::spawn(run_load(client.clone(), log.clone(), stop.clone()));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let killed_at = Instant::now();
+    leader.process.kill();
+    let acknowledged_before_kill: Vec<u64> = log.lock().acknowledged.clone();
+    assert!(
+        acknowledged_before_kill.len() > 10,
+        "the load ran before the kill"
+    );
+
+    wait_for("the standby to lead", FAILOVER_BOUND, async || {
+        (standby.ha_status().await == "serving").then_some(())
+    })
+    .await;
+    let took_over = killed_at.elapsed();
+
+    // The load goes on against the new leader.
+    let resumed = wait_for(
+        "a put acknowledged by the new leader",
+        Duration::from_secs(20),
+        async || {
+            let log = log.lock();
+            log.ok_after
+                .values()
+                .find(|&&at| at > killed_at + took_over)
+                .copied()
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::Relaxed);
+    load.await.unwrap();
+
+    let log = log.lock();
+    let window = match (log.errors.first(), log.errors.last()) {
+        (Some(first), Some(last)) => format!(
+            "{} errors from +{:?} to +{:?} after the kill",
+            log.errors.len(),
+            first.0.saturating_duration_since(killed_at),
+            last.0.saturating_duration_since(killed_at)
+        ),
+        _ => "no errors".to_string(),
+    };
+    eprintln!(
+        "{} failover: standby serving {took_over:?} after kill -9; first put on the new leader after {:?}; \
+         error window: {window}",
+        backend.kind,
+        resumed - killed_at
+    );
+    if let Some((_, error)) = log.errors.first() {
+        eprintln!("first error: {error}");
+    }
+    let longest_stall = log
+        .ok_after
+        .values()
+        .zip(log.ok_after.values().skip(1))
+        .map(|(a, b)| b.saturating_duration_since(*a))
+        .max()
+        .unwrap_or_default();
+    eprintln!("longest gap between two acknowledged puts: {longest_stall:?}");
+    let after: Vec<u64> = log.acknowledged.clone();
+    drop(log);
+
+    for i in acknowledged_before_kill.iter().chain(&after) {
+        let value = client.get(&format!("ha-key-{i}")).await;
+        assert_eq!(
+            value.ok(),
+            Some(value_of(*i)),
+            "key ha-key-{i} was acknowledged and must be readable"
+        );
+    }
+
+    // The old leader comes back as a standby and catches up.
+    leader.restart();
+    wait_for(
+        "the old leader back as a standby",
+        Duration::from_secs(20),
+        async || {
+            (leader.ha_status().await == "standby" && leader.get("/role").await? == "standby").then_some(())
+        },
+    )
+    .await;
+    wait_for(
+        "the new leader to count it in sync",
+        Duration::from_secs(20),
+        async || {
+            let health = standby.get("/health").await?;
+            let health: serde_json::Value = serde_json::from_str(&health).ok()?;
+            (health["standbys_in_sync"].as_u64()? >= 1).then_some(())
+        },
+    )
+    .await;
+    // A standby answers no request: the client's direct view of it says so.
+    let refused = mooncake_node::master::MasterClient::connect_with(
+        format!("http://{}", leader.rpc()),
+        uuid::Uuid::new_v4().to_string(),
+        false,
+    )
+    .await
+    .unwrap()
+    .exist_key("ha-key-1")
+    .await
+    .unwrap_err();
+    assert!(refused.to_string().contains("not the leader"), "{refused}");
+    if let Ok(client) = Arc::try_unwrap(client) {
+        client.close().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn etcd_failover_keeps_every_acknowledged_key() {
+    let Some(etcd) = common::shared_etcd("etcd_failover_keeps_every_acknowledged_key") else {
+        return;
+    };
+    failover_keeps_acknowledged_keys(Backend {
+        kind: "etcd",
+        connstring: etcd.endpoint(),
+        master_address: format!("etcd://{}", etcd.endpoint()),
+        env: Vec::new(),
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_failover_keeps_every_acknowledged_key() {
+    let Some(redis) = common::shared_redis("redis_failover_keeps_every_acknowledged_key") else {
+        return;
+    };
+    failover_keeps_acknowledged_keys(Backend {
+        kind: "redis",
+        connstring: redis.url(),
+        master_address: redis.url(),
+        env: vec![("MC_REDIS_PASSWORD", common::REDIS_PASSWORD.to_string())],
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leader_cut_off_from_etcd_stops_serving() {
+    let Some(binary) = common::require_binary("etcd", "a_leader_cut_off_from_etcd_stops_serving") else {
+        return;
+    };
+    let etcd = common::EtcdServer::start(&binary);
+    let backend = Backend {
+        kind: "etcd",
+        connstring: etcd.endpoint(),
+        master_address: format!("etcd://{}", etcd.endpoint()),
+        env: Vec::new(),
+    };
+    let cluster = common::unique("cutoff");
+    let master = Master::start(&backend, &cluster);
+    serving_leader(&[&master]).await;
+    let direct = mooncake_node::master::MasterClient::connect_with(
+        format!("http://{}", master.rpc()),
+        uuid::Uuid::new_v4().to_string(),
+        false,
+    )
+    .await
+    .unwrap();
+    assert!(
+        !direct.exist_key("k").await.unwrap(),
+        "the leader answers while etcd is up"
+    );
+
+    let stopped_at = Instant::now();
+    drop(etcd);
+    let refused = wait_for(
+        "the leader to stop answering",
+        Duration::from_secs(8),
+        async || direct.exist_key("k").await.err(),
+    )
+    .await;
+    eprintln!(
+        "leader refused requests {:?} after etcd stopped: {refused}",
+        stopped_at.elapsed()
+    );
+    assert!(refused.to_string().contains("leader"), "{refused}");
+    wait_for(
+        "the master to report standby",
+        Duration::from_secs(8),
+        async || (master.ha_status().await == "standby").then_some(()),
+    )
+    .await;
+    let health: serde_json::Value = serde_json::from_str(&master.get("/health").await.unwrap()).unwrap();
+    assert_eq!(health["role"], "standby");
+    assert_eq!(health["service_ready"], false);
+}
