@@ -383,8 +383,13 @@ async fn metadata(client: &reqwest::Client, settings: &ClusterSettings) -> Check
                      --listen-client-urls http://0.0.0.0:2379 --advertise-client-urls http://<this host>:2379)"
                 )
             } else {
+                let probe = match kind {
+                    "etcd" => "`etcdctl --endpoints HOST:PORT endpoint health`".to_string(),
+                    "redis" => "`redis-cli -h HOST -p PORT ping`".to_string(),
+                    _ => format!("`curl {url}`"),
+                };
                 format!(
-                    "start the {kind} or fix --metadata-server / MOONCAKE_METADATA_SERVER (check with `curl {url}` from \
+                    "start the {kind} or fix --metadata-server / MOONCAKE_METADATA_SERVER (check with {probe} from \
                      every host)"
                 )
             };
