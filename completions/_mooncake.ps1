@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('segments', 'segments', [CompletionResultType]::ParameterValue, 'List, query or unmount the memory segments nodes contribute')
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Run a storage node (`mooncake node join`): contribute memory to the pool')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a single-host store: a master with the embedded metadata server plus one node')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check this host and the cluster for the usual RDMA and network mistakes')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure put/get throughput and latency of a cluster (or one started with --local)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -103,8 +104,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--client-ttl', '--client-ttl', [CompletionResultType]::ParameterName, 'A client silent this long loses its segments; plain numbers are seconds; file key client_live_ttl_sec [default: 10]')
             [CompletionResult]::new('--client_ttl', '--client_ttl', [CompletionResultType]::ParameterName, 'A client silent this long loses its segments; plain numbers are seconds; file key client_live_ttl_sec [default: 10]')
             [CompletionResult]::new('--client_live_ttl_sec', '--client_live_ttl_sec', [CompletionResultType]::ParameterName, 'A client silent this long loses its segments; plain numbers are seconds; file key client_live_ttl_sec [default: 10]')
-            [CompletionResult]::new('--enable-ha', '--enable-ha', [CompletionResultType]::ParameterName, 'Run as one of several masters with leader election (not active yet) [default: false]')
-            [CompletionResult]::new('--enable_ha', '--enable_ha', [CompletionResultType]::ParameterName, 'Run as one of several masters with leader election (not active yet) [default: false]')
+            [CompletionResult]::new('--enable-ha', '--enable-ha', [CompletionResultType]::ParameterName, 'Run as one of several masters with leader election; standbys keep a live copy of the leader''s metadata and take over when its lease lapses [default: false]')
+            [CompletionResult]::new('--enable_ha', '--enable_ha', [CompletionResultType]::ParameterName, 'Run as one of several masters with leader election; standbys keep a live copy of the leader''s metadata and take over when its lease lapses [default: false]')
             [CompletionResult]::new('--ha-backend-type', '--ha-backend-type', [CompletionResultType]::ParameterName, 'Leader-election backend: etcd or redis [default: etcd]')
             [CompletionResult]::new('--ha_backend_type', '--ha_backend_type', [CompletionResultType]::ParameterName, 'Leader-election backend: etcd or redis [default: etcd]')
             [CompletionResult]::new('--ha-backend-connstring', '--ha-backend-connstring', [CompletionResultType]::ParameterName, 'Backend address: etcd endpoints "h1:2379;h2:2379" or redis://host:port [default: none]')
@@ -113,12 +114,14 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--etcd_endpoints', '--etcd_endpoints', [CompletionResultType]::ParameterName, 'etcd endpoints separated by ";", used when --ha-backend-connstring is empty [default: none]')
             [CompletionResult]::new('--cluster-id', '--cluster-id', [CompletionResultType]::ParameterName, 'Namespace of HA, oplog and snapshot data: letters, digits, _ . -, at most 128 [default: mooncake_cluster]')
             [CompletionResult]::new('--cluster_id', '--cluster_id', [CompletionResultType]::ParameterName, 'Namespace of HA, oplog and snapshot data: letters, digits, _ . -, at most 128 [default: mooncake_cluster]')
+            [CompletionResult]::new('--ha-lease-ttl-seconds', '--ha-lease-ttl-seconds', [CompletionResultType]::ParameterName, 'Lease of the leader in the HA backend: a dead leader is replaced within this time; plain numbers are seconds [default: 4]')
+            [CompletionResult]::new('--ha_lease_ttl_seconds', '--ha_lease_ttl_seconds', [CompletionResultType]::ParameterName, 'Lease of the leader in the HA backend: a dead leader is replaced within this time; plain numbers are seconds [default: 4]')
             [CompletionResult]::new('--enable-oplog', '--enable-oplog', [CompletionResultType]::ParameterName, 'Replicate metadata changes to standbys through an etcd operation log; needs --enable-ha with etcd (not active yet) [default: false]')
             [CompletionResult]::new('--enable_oplog', '--enable_oplog', [CompletionResultType]::ParameterName, 'Replicate metadata changes to standbys through an etcd operation log; needs --enable-ha with etcd (not active yet) [default: false]')
-            [CompletionResult]::new('--enable-snapshot', '--enable-snapshot', [CompletionResultType]::ParameterName, 'Write periodic metadata snapshots (not active yet) [default: false]')
-            [CompletionResult]::new('--enable_snapshot', '--enable_snapshot', [CompletionResultType]::ParameterName, 'Write periodic metadata snapshots (not active yet) [default: false]')
-            [CompletionResult]::new('--enable-snapshot-restore', '--enable-snapshot-restore', [CompletionResultType]::ParameterName, 'Restore metadata from the newest snapshot at start-up (not active yet) [default: false]')
-            [CompletionResult]::new('--enable_snapshot_restore', '--enable_snapshot_restore', [CompletionResultType]::ParameterName, 'Restore metadata from the newest snapshot at start-up (not active yet) [default: false]')
+            [CompletionResult]::new('--enable-snapshot', '--enable-snapshot', [CompletionResultType]::ParameterName, 'Write periodic metadata snapshots (a consistent, checksummed image of segments and objects) [default: false]')
+            [CompletionResult]::new('--enable_snapshot', '--enable_snapshot', [CompletionResultType]::ParameterName, 'Write periodic metadata snapshots (a consistent, checksummed image of segments and objects) [default: false]')
+            [CompletionResult]::new('--enable-snapshot-restore', '--enable-snapshot-restore', [CompletionResultType]::ParameterName, 'Restore metadata from the newest valid snapshot at start-up (older ones are tried when the newest is damaged) [default: false]')
+            [CompletionResult]::new('--enable_snapshot_restore', '--enable_snapshot_restore', [CompletionResultType]::ParameterName, 'Restore metadata from the newest valid snapshot at start-up (older ones are tried when the newest is damaged) [default: false]')
             [CompletionResult]::new('--snapshot-interval-seconds', '--snapshot-interval-seconds', [CompletionResultType]::ParameterName, 'Time between snapshots; plain numbers are seconds [default: 600]')
             [CompletionResult]::new('--snapshot_interval_seconds', '--snapshot_interval_seconds', [CompletionResultType]::ParameterName, 'Time between snapshots; plain numbers are seconds [default: 600]')
             [CompletionResult]::new('--snapshot-child-timeout-seconds', '--snapshot-child-timeout-seconds', [CompletionResultType]::ParameterName, 'Time limit for writing one snapshot; plain numbers are seconds [default: 300]')
@@ -482,6 +485,185 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mooncake;doctor' {
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'RDMA devices to check (repeat or comma-separate); every device found when omitted')
+            [CompletionResult]::new('--device_name', '--device_name', [CompletionResultType]::ParameterName, 'RDMA devices to check (repeat or comma-separate); every device found when omitted')
+            [CompletionResult]::new('--sysfs-root', '--sysfs-root', [CompletionResultType]::ParameterName, 'The sysfs tree to read devices from (a copy or a test fixture instead of /sys)')
+            [CompletionResult]::new('--ib-port', '--ib-port', [CompletionResultType]::ParameterName, 'The RDMA device port the transfer engine uses (as MC_IB_PORT)')
+            [CompletionResult]::new('--gid-index', '--gid-index', [CompletionResultType]::ParameterName, 'The GID index the transfer engine is told to use (as MC_GID_INDEX; unset = it picks one)')
+            [CompletionResult]::new('--mtu', '--mtu', [CompletionResultType]::ParameterName, 'The RDMA path MTU the transfer engine asks for (as MC_MTU: 512/1024/2048/4096; default 4096)')
+            [CompletionResult]::new('--global-segment-size', '--global-segment-size', [CompletionResultType]::ParameterName, 'The segment a node on this host will register (as `node join --global-segment-size`)')
+            [CompletionResult]::new('--global_segment_size', '--global_segment_size', [CompletionResultType]::ParameterName, 'The segment a node on this host will register (as `node join --global-segment-size`)')
+            [CompletionResult]::new('--local-buffer-size', '--local-buffer-size', [CompletionResultType]::ParameterName, 'The transfer buffer a node on this host will register (as `node join --local-buffer-size`)')
+            [CompletionResult]::new('--local_buffer_size', '--local_buffer_size', [CompletionResultType]::ParameterName, 'The transfer buffer a node on this host will register (as `node join --local-buffer-size`)')
+            [CompletionResult]::new('--memlock-limit', '--memlock-limit', [CompletionResultType]::ParameterName, 'Use this locked-memory limit instead of this process''s RLIMIT_MEMLOCK (tests)')
+            [CompletionResult]::new('--local-hostname', '--local-hostname', [CompletionResultType]::ParameterName, 'The address peers reach this host at (Mooncake''s local_hostname / connectable_name)')
+            [CompletionResult]::new('--local_hostname', '--local_hostname', [CompletionResultType]::ParameterName, 'The address peers reach this host at (Mooncake''s local_hostname / connectable_name)')
+            [CompletionResult]::new('--connectable_name', '--connectable_name', [CompletionResultType]::ParameterName, 'The address peers reach this host at (Mooncake''s local_hostname / connectable_name)')
+            [CompletionResult]::new('--rpc-port', '--rpc-port', [CompletionResultType]::ParameterName, 'A master gRPC port you plan to bind here (50051 by default in `mooncake master`)')
+            [CompletionResult]::new('--metrics-port', '--metrics-port', [CompletionResultType]::ParameterName, 'A master admin/metrics port you plan to bind here (9003 by default)')
+            [CompletionResult]::new('--metadata-port', '--metadata-port', [CompletionResultType]::ParameterName, 'An HTTP metadata server port you plan to bind here (8080 by default)')
+            [CompletionResult]::new('--node-port', '--node-port', [CompletionResultType]::ParameterName, 'A node''s REST port you plan to bind here (`node join --rest-port`)')
+            [CompletionResult]::new('--rest_port', '--rest_port', [CompletionResultType]::ParameterName, 'A node''s REST port you plan to bind here (`node join --rest-port`)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Any other port you plan to bind here (repeat or comma-separate)')
+            [CompletionResult]::new('--max-clock-skew', '--max-clock-skew', [CompletionResultType]::ParameterName, 'Warn when the master''s clock differs from this host''s by more than this (30s, 500ms)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long each network probe may take')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('--multi-host', '--multi-host', [CompletionResultType]::ParameterName, 'The cluster spans several hosts (also assumed when any address given is not loopback)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 on warnings too (failures always exit 1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('rdma', 'rdma', [CompletionResultType]::ParameterValue, 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit')
+            [CompletionResult]::new('net', 'net', [CompletionResultType]::ParameterValue, 'This host''s network: local hostname, name resolution, planned ports, proxy variables')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'The cluster from this host: master ready, admin /health, HA leader, metadata server, clock skew')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mooncake;doctor;rdma' {
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'RDMA devices to check (repeat or comma-separate); every device found when omitted')
+            [CompletionResult]::new('--device_name', '--device_name', [CompletionResultType]::ParameterName, 'RDMA devices to check (repeat or comma-separate); every device found when omitted')
+            [CompletionResult]::new('--sysfs-root', '--sysfs-root', [CompletionResultType]::ParameterName, 'The sysfs tree to read devices from (a copy or a test fixture instead of /sys)')
+            [CompletionResult]::new('--ib-port', '--ib-port', [CompletionResultType]::ParameterName, 'The RDMA device port the transfer engine uses (as MC_IB_PORT)')
+            [CompletionResult]::new('--gid-index', '--gid-index', [CompletionResultType]::ParameterName, 'The GID index the transfer engine is told to use (as MC_GID_INDEX; unset = it picks one)')
+            [CompletionResult]::new('--mtu', '--mtu', [CompletionResultType]::ParameterName, 'The RDMA path MTU the transfer engine asks for (as MC_MTU: 512/1024/2048/4096; default 4096)')
+            [CompletionResult]::new('--global-segment-size', '--global-segment-size', [CompletionResultType]::ParameterName, 'The segment a node on this host will register (as `node join --global-segment-size`)')
+            [CompletionResult]::new('--global_segment_size', '--global_segment_size', [CompletionResultType]::ParameterName, 'The segment a node on this host will register (as `node join --global-segment-size`)')
+            [CompletionResult]::new('--local-buffer-size', '--local-buffer-size', [CompletionResultType]::ParameterName, 'The transfer buffer a node on this host will register (as `node join --local-buffer-size`)')
+            [CompletionResult]::new('--local_buffer_size', '--local_buffer_size', [CompletionResultType]::ParameterName, 'The transfer buffer a node on this host will register (as `node join --local-buffer-size`)')
+            [CompletionResult]::new('--memlock-limit', '--memlock-limit', [CompletionResultType]::ParameterName, 'Use this locked-memory limit instead of this process''s RLIMIT_MEMLOCK (tests)')
+            [CompletionResult]::new('--local-hostname', '--local-hostname', [CompletionResultType]::ParameterName, 'The address peers reach this host at (Mooncake''s local_hostname / connectable_name)')
+            [CompletionResult]::new('--local_hostname', '--local_hostname', [CompletionResultType]::ParameterName, 'The address peers reach this host at (Mooncake''s local_hostname / connectable_name)')
+            [CompletionResult]::new('--connectable_name', '--connectable_name', [CompletionResultType]::ParameterName, 'The address peers reach this host at (Mooncake''s local_hostname / connectable_name)')
+            [CompletionResult]::new('--rpc-port', '--rpc-port', [CompletionResultType]::ParameterName, 'A master gRPC port you plan to bind here (50051 by default in `mooncake master`)')
+            [CompletionResult]::new('--metrics-port', '--metrics-port', [CompletionResultType]::ParameterName, 'A master admin/metrics port you plan to bind here (9003 by default)')
+            [CompletionResult]::new('--metadata-port', '--metadata-port', [CompletionResultType]::ParameterName, 'An HTTP metadata server port you plan to bind here (8080 by default)')
+            [CompletionResult]::new('--node-port', '--node-port', [CompletionResultType]::ParameterName, 'A node''s REST port you plan to bind here (`node join --rest-port`)')
+            [CompletionResult]::new('--rest_port', '--rest_port', [CompletionResultType]::ParameterName, 'A node''s REST port you plan to bind here (`node join --rest-port`)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Any other port you plan to bind here (repeat or comma-separate)')
+            [CompletionResult]::new('--max-clock-skew', '--max-clock-skew', [CompletionResultType]::ParameterName, 'Warn when the master''s clock differs from this host''s by more than this (30s, 500ms)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long each network probe may take')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('--multi-host', '--multi-host', [CompletionResultType]::ParameterName, 'The cluster spans several hosts (also assumed when any address given is not loopback)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 on warnings too (failures always exit 1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;doctor;net' {
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'RDMA devices to check (repeat or comma-separate); every device found when omitted')
+            [CompletionResult]::new('--device_name', '--device_name', [CompletionResultType]::ParameterName, 'RDMA devices to check (repeat or comma-separate); every device found when omitted')
+            [CompletionResult]::new('--sysfs-root', '--sysfs-root', [CompletionResultType]::ParameterName, 'The sysfs tree to read devices from (a copy or a test fixture instead of /sys)')
+            [CompletionResult]::new('--ib-port', '--ib-port', [CompletionResultType]::ParameterName, 'The RDMA device port the transfer engine uses (as MC_IB_PORT)')
+            [CompletionResult]::new('--gid-index', '--gid-index', [CompletionResultType]::ParameterName, 'The GID index the transfer engine is told to use (as MC_GID_INDEX; unset = it picks one)')
+            [CompletionResult]::new('--mtu', '--mtu', [CompletionResultType]::ParameterName, 'The RDMA path MTU the transfer engine asks for (as MC_MTU: 512/1024/2048/4096; default 4096)')
+            [CompletionResult]::new('--global-segment-size', '--global-segment-size', [CompletionResultType]::ParameterName, 'The segment a node on this host will register (as `node join --global-segment-size`)')
+            [CompletionResult]::new('--global_segment_size', '--global_segment_size', [CompletionResultType]::ParameterName, 'The segment a node on this host will register (as `node join --global-segment-size`)')
+            [CompletionResult]::new('--local-buffer-size', '--local-buffer-size', [CompletionResultType]::ParameterName, 'The transfer buffer a node on this host will register (as `node join --local-buffer-size`)')
+            [CompletionResult]::new('--local_buffer_size', '--local_buffer_size', [CompletionResultType]::ParameterName, 'The transfer buffer a node on this host will register (as `node join --local-buffer-size`)')
+            [CompletionResult]::new('--memlock-limit', '--memlock-limit', [CompletionResultType]::ParameterName, 'Use this locked-memory limit instead of this process''s RLIMIT_MEMLOCK (tests)')
+            [CompletionResult]::new('--local-hostname', '--local-hostname', [CompletionResultType]::ParameterName, 'The address peers reach this host at (Mooncake''s local_hostname / connectable_name)')
+            [CompletionResult]::new('--local_hostname', '--local_hostname', [CompletionResultType]::ParameterName, 'The address peers reach this host at (Mooncake''s local_hostname / connectable_name)')
+            [CompletionResult]::new('--connectable_name', '--connectable_name', [CompletionResultType]::ParameterName, 'The address peers reach this host at (Mooncake''s local_hostname / connectable_name)')
+            [CompletionResult]::new('--rpc-port', '--rpc-port', [CompletionResultType]::ParameterName, 'A master gRPC port you plan to bind here (50051 by default in `mooncake master`)')
+            [CompletionResult]::new('--metrics-port', '--metrics-port', [CompletionResultType]::ParameterName, 'A master admin/metrics port you plan to bind here (9003 by default)')
+            [CompletionResult]::new('--metadata-port', '--metadata-port', [CompletionResultType]::ParameterName, 'An HTTP metadata server port you plan to bind here (8080 by default)')
+            [CompletionResult]::new('--node-port', '--node-port', [CompletionResultType]::ParameterName, 'A node''s REST port you plan to bind here (`node join --rest-port`)')
+            [CompletionResult]::new('--rest_port', '--rest_port', [CompletionResultType]::ParameterName, 'A node''s REST port you plan to bind here (`node join --rest-port`)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Any other port you plan to bind here (repeat or comma-separate)')
+            [CompletionResult]::new('--max-clock-skew', '--max-clock-skew', [CompletionResultType]::ParameterName, 'Warn when the master''s clock differs from this host''s by more than this (30s, 500ms)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long each network probe may take')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('--multi-host', '--multi-host', [CompletionResultType]::ParameterName, 'The cluster spans several hosts (also assumed when any address given is not loopback)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 on warnings too (failures always exit 1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;doctor;cluster' {
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'RDMA devices to check (repeat or comma-separate); every device found when omitted')
+            [CompletionResult]::new('--device_name', '--device_name', [CompletionResultType]::ParameterName, 'RDMA devices to check (repeat or comma-separate); every device found when omitted')
+            [CompletionResult]::new('--sysfs-root', '--sysfs-root', [CompletionResultType]::ParameterName, 'The sysfs tree to read devices from (a copy or a test fixture instead of /sys)')
+            [CompletionResult]::new('--ib-port', '--ib-port', [CompletionResultType]::ParameterName, 'The RDMA device port the transfer engine uses (as MC_IB_PORT)')
+            [CompletionResult]::new('--gid-index', '--gid-index', [CompletionResultType]::ParameterName, 'The GID index the transfer engine is told to use (as MC_GID_INDEX; unset = it picks one)')
+            [CompletionResult]::new('--mtu', '--mtu', [CompletionResultType]::ParameterName, 'The RDMA path MTU the transfer engine asks for (as MC_MTU: 512/1024/2048/4096; default 4096)')
+            [CompletionResult]::new('--global-segment-size', '--global-segment-size', [CompletionResultType]::ParameterName, 'The segment a node on this host will register (as `node join --global-segment-size`)')
+            [CompletionResult]::new('--global_segment_size', '--global_segment_size', [CompletionResultType]::ParameterName, 'The segment a node on this host will register (as `node join --global-segment-size`)')
+            [CompletionResult]::new('--local-buffer-size', '--local-buffer-size', [CompletionResultType]::ParameterName, 'The transfer buffer a node on this host will register (as `node join --local-buffer-size`)')
+            [CompletionResult]::new('--local_buffer_size', '--local_buffer_size', [CompletionResultType]::ParameterName, 'The transfer buffer a node on this host will register (as `node join --local-buffer-size`)')
+            [CompletionResult]::new('--memlock-limit', '--memlock-limit', [CompletionResultType]::ParameterName, 'Use this locked-memory limit instead of this process''s RLIMIT_MEMLOCK (tests)')
+            [CompletionResult]::new('--local-hostname', '--local-hostname', [CompletionResultType]::ParameterName, 'The address peers reach this host at (Mooncake''s local_hostname / connectable_name)')
+            [CompletionResult]::new('--local_hostname', '--local_hostname', [CompletionResultType]::ParameterName, 'The address peers reach this host at (Mooncake''s local_hostname / connectable_name)')
+            [CompletionResult]::new('--connectable_name', '--connectable_name', [CompletionResultType]::ParameterName, 'The address peers reach this host at (Mooncake''s local_hostname / connectable_name)')
+            [CompletionResult]::new('--rpc-port', '--rpc-port', [CompletionResultType]::ParameterName, 'A master gRPC port you plan to bind here (50051 by default in `mooncake master`)')
+            [CompletionResult]::new('--metrics-port', '--metrics-port', [CompletionResultType]::ParameterName, 'A master admin/metrics port you plan to bind here (9003 by default)')
+            [CompletionResult]::new('--metadata-port', '--metadata-port', [CompletionResultType]::ParameterName, 'An HTTP metadata server port you plan to bind here (8080 by default)')
+            [CompletionResult]::new('--node-port', '--node-port', [CompletionResultType]::ParameterName, 'A node''s REST port you plan to bind here (`node join --rest-port`)')
+            [CompletionResult]::new('--rest_port', '--rest_port', [CompletionResultType]::ParameterName, 'A node''s REST port you plan to bind here (`node join --rest-port`)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Any other port you plan to bind here (repeat or comma-separate)')
+            [CompletionResult]::new('--max-clock-skew', '--max-clock-skew', [CompletionResultType]::ParameterName, 'Warn when the master''s clock differs from this host''s by more than this (30s, 500ms)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long each network probe may take')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('--multi-host', '--multi-host', [CompletionResultType]::ParameterName, 'The cluster spans several hosts (also assumed when any address given is not loopback)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 on warnings too (failures always exit 1)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;doctor;help' {
+            [CompletionResult]::new('rdma', 'rdma', [CompletionResultType]::ParameterValue, 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit')
+            [CompletionResult]::new('net', 'net', [CompletionResultType]::ParameterValue, 'This host''s network: local hostname, name resolution, planned ports, proxy variables')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'The cluster from this host: master ready, admin /health, HA leader, metadata server, clock skew')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mooncake;doctor;help;rdma' {
+            break
+        }
+        'mooncake;doctor;help;net' {
+            break
+        }
+        'mooncake;doctor;help;cluster' {
+            break
+        }
+        'mooncake;doctor;help;help' {
+            break
+        }
         'mooncake;bench' {
             [CompletionResult]::new('--scenarios', '--scenarios', [CompletionResultType]::ParameterName, 'Scenarios to run, comma-separated')
             [CompletionResult]::new('--sizes', '--sizes', [CompletionResultType]::ParameterName, 'Value sizes, comma-separated (4K, 64K, 1M, 16M or bytes)')
@@ -526,6 +708,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('segments', 'segments', [CompletionResultType]::ParameterValue, 'List, query or unmount the memory segments nodes contribute')
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Run a storage node (`mooncake node join`): contribute memory to the pool')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a single-host store: a master with the embedded metadata server plus one node')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check this host and the cluster for the usual RDMA and network mistakes')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure put/get throughput and latency of a cluster (or one started with --local)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -578,6 +761,21 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             break
         }
         'mooncake;help;up' {
+            break
+        }
+        'mooncake;help;doctor' {
+            [CompletionResult]::new('rdma', 'rdma', [CompletionResultType]::ParameterValue, 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit')
+            [CompletionResult]::new('net', 'net', [CompletionResultType]::ParameterValue, 'This host''s network: local hostname, name resolution, planned ports, proxy variables')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'The cluster from this host: master ready, admin /health, HA leader, metadata server, clock skew')
+            break
+        }
+        'mooncake;help;doctor;rdma' {
+            break
+        }
+        'mooncake;help;doctor;net' {
+            break
+        }
+        'mooncake;help;doctor;cluster' {
             break
         }
         'mooncake;help;bench' {

@@ -22,6 +22,9 @@ _mooncake() {
             mooncake,completions)
                 cmd="mooncake__subcmd__completions"
                 ;;
+            mooncake,doctor)
+                cmd="mooncake__subcmd__doctor"
+                ;;
             mooncake,exists)
                 cmd="mooncake__subcmd__exists"
                 ;;
@@ -52,11 +55,38 @@ _mooncake() {
             mooncake,up)
                 cmd="mooncake__subcmd__up"
                 ;;
+            mooncake__subcmd__doctor,cluster)
+                cmd="mooncake__subcmd__doctor__subcmd__cluster"
+                ;;
+            mooncake__subcmd__doctor,help)
+                cmd="mooncake__subcmd__doctor__subcmd__help"
+                ;;
+            mooncake__subcmd__doctor,net)
+                cmd="mooncake__subcmd__doctor__subcmd__net"
+                ;;
+            mooncake__subcmd__doctor,rdma)
+                cmd="mooncake__subcmd__doctor__subcmd__rdma"
+                ;;
+            mooncake__subcmd__doctor__subcmd__help,cluster)
+                cmd="mooncake__subcmd__doctor__subcmd__help__subcmd__cluster"
+                ;;
+            mooncake__subcmd__doctor__subcmd__help,help)
+                cmd="mooncake__subcmd__doctor__subcmd__help__subcmd__help"
+                ;;
+            mooncake__subcmd__doctor__subcmd__help,net)
+                cmd="mooncake__subcmd__doctor__subcmd__help__subcmd__net"
+                ;;
+            mooncake__subcmd__doctor__subcmd__help,rdma)
+                cmd="mooncake__subcmd__doctor__subcmd__help__subcmd__rdma"
+                ;;
             mooncake__subcmd__help,bench)
                 cmd="mooncake__subcmd__help__subcmd__bench"
                 ;;
             mooncake__subcmd__help,completions)
                 cmd="mooncake__subcmd__help__subcmd__completions"
+                ;;
+            mooncake__subcmd__help,doctor)
+                cmd="mooncake__subcmd__help__subcmd__doctor"
                 ;;
             mooncake__subcmd__help,exists)
                 cmd="mooncake__subcmd__help__subcmd__exists"
@@ -87,6 +117,15 @@ _mooncake() {
                 ;;
             mooncake__subcmd__help,up)
                 cmd="mooncake__subcmd__help__subcmd__up"
+                ;;
+            mooncake__subcmd__help__subcmd__doctor,cluster)
+                cmd="mooncake__subcmd__help__subcmd__doctor__subcmd__cluster"
+                ;;
+            mooncake__subcmd__help__subcmd__doctor,net)
+                cmd="mooncake__subcmd__help__subcmd__doctor__subcmd__net"
+                ;;
+            mooncake__subcmd__help__subcmd__doctor,rdma)
+                cmd="mooncake__subcmd__help__subcmd__doctor__subcmd__rdma"
                 ;;
             mooncake__subcmd__help__subcmd__node,join)
                 cmd="mooncake__subcmd__help__subcmd__node__subcmd__join"
@@ -152,7 +191,7 @@ _mooncake() {
 
     case "${cmd}" in
         mooncake)
-            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version master completions put get rm exists query-key segments node up bench help"
+            opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version master completions put get rm exists query-key segments node up doctor bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,6 +392,612 @@ _mooncake() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mooncake__subcmd__doctor)
+            opts="-h -V --device_name --device --sysfs-root --ib-port --gid-index --mtu --global_segment_size --global-segment-size --local_buffer_size --local-buffer-size --memlock-limit --local_hostname --connectable_name --local-hostname --multi-host --rpc-port --metrics-port --metadata-port --rest_port --node-port --port --max-clock-skew --timeout --strict --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version rdma net cluster help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device_name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sysfs-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ib-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gid-index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mtu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global-segment-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global_segment_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local-buffer-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local_buffer_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memlock-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local-hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local_hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connectable_name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rest_port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-clock-skew)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__doctor__subcmd__cluster)
+            opts="-h -V --device_name --device --sysfs-root --ib-port --gid-index --mtu --global_segment_size --global-segment-size --local_buffer_size --local-buffer-size --memlock-limit --local_hostname --connectable_name --local-hostname --multi-host --rpc-port --metrics-port --metadata-port --rest_port --node-port --port --max-clock-skew --timeout --strict --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device_name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sysfs-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ib-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gid-index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mtu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global-segment-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global_segment_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local-buffer-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local_buffer_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memlock-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local-hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local_hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connectable_name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rest_port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-clock-skew)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__doctor__subcmd__help)
+            opts="rdma net cluster help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__doctor__subcmd__help__subcmd__cluster)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__doctor__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__doctor__subcmd__help__subcmd__net)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__doctor__subcmd__help__subcmd__rdma)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__doctor__subcmd__net)
+            opts="-h -V --device_name --device --sysfs-root --ib-port --gid-index --mtu --global_segment_size --global-segment-size --local_buffer_size --local-buffer-size --memlock-limit --local_hostname --connectable_name --local-hostname --multi-host --rpc-port --metrics-port --metadata-port --rest_port --node-port --port --max-clock-skew --timeout --strict --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device_name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sysfs-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ib-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gid-index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mtu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global-segment-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global_segment_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local-buffer-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local_buffer_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memlock-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local-hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local_hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connectable_name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rest_port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-clock-skew)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__doctor__subcmd__rdma)
+            opts="-h -V --device_name --device --sysfs-root --ib-port --gid-index --mtu --global_segment_size --global-segment-size --local_buffer_size --local-buffer-size --memlock-limit --local_hostname --connectable_name --local-hostname --multi-host --rpc-port --metrics-port --metadata-port --rest_port --node-port --port --max-clock-skew --timeout --strict --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device_name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sysfs-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ib-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gid-index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mtu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global-segment-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --global_segment_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local-buffer-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local_buffer_size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memlock-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local-hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local_hostname)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connectable_name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rpc-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rest_port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-clock-skew)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --log_level)
+                    COMPREPLY=($(compgen -W "error warn info debug trace" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --master)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --master_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata_server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --admin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mooncake__subcmd__exists)
             opts="-h -V --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -454,7 +1099,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__help)
-            opts="master completions put get rm exists query-key segments node up bench help"
+            opts="master completions put get rm exists query-key segments node up doctor bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -484,6 +1129,62 @@ _mooncake() {
         mooncake__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__doctor)
+            opts="rdma net cluster"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__doctor__subcmd__cluster)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__doctor__subcmd__net)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mooncake__subcmd__help__subcmd__doctor__subcmd__rdma)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -706,7 +1407,7 @@ _mooncake() {
             return 0
             ;;
         mooncake__subcmd__master)
-            opts="-h -V --config_path --config-path --config --rpc_port --rpc-port --port --rpc_address --rpc-address --rpc_interface --rpc-interface --rpc_thread_num --rpc-thread-num --max_threads --max-threads --rpc_conn_timeout_seconds --rpc-conn-timeout-seconds --rpc_enable_tcp_no_delay --rpc-enable-tcp-no-delay --enable_metric_reporting --enable-metric-reporting --metrics_port --metrics-port --metrics_host --metrics-host --enable_http_metadata_server --enable-http-metadata-server --http_metadata_server_host --http-metadata-server-host --http_metadata_server_port --http-metadata-server-port --enable_metadata_cleanup_on_timeout --enable-metadata-cleanup-on-timeout --memory_allocator --memory-allocator --allocation_strategy --allocation-strategy --put_start_discard_timeout_sec --put-start-discard-timeout-sec --put_start_release_timeout_sec --put-start-release-timeout-sec --default_kv_lease_ttl --default-kv-lease-ttl --default_kv_soft_pin_ttl --default-kv-soft-pin-ttl --max_kv_soft_pin_ttl --max-kv-soft-pin-ttl --allow_evict_soft_pinned_objects --allow-evict-soft-pinned-objects --eviction_ratio --eviction-ratio --eviction_high_watermark_ratio --eviction-high-watermark-ratio --client_ttl --client_live_ttl_sec --client-ttl --enable_ha --enable-ha --ha_backend_type --ha-backend-type --ha_backend_connstring --ha-backend-connstring --etcd_endpoints --etcd-endpoints --cluster_id --cluster-id --enable_oplog --enable-oplog --enable_snapshot --enable-snapshot --enable_snapshot_restore --enable-snapshot-restore --snapshot_interval_seconds --snapshot-interval-seconds --snapshot_child_timeout_seconds --snapshot-child-timeout-seconds --snapshot_retention_count --snapshot-retention-count --snapshot_object_store_type --snapshot-object-store-type --snapshot_local_path --snapshot-local-path --snapshot_catalog_store_type --snapshot-catalog-store-type --snapshot_catalog_store_connstring --snapshot-catalog-store-connstring --snapshot_backup_dir --snapshot-backup-dir --max_total_finished_tasks --max-total-finished-tasks --max_total_pending_tasks --max-total-pending-tasks --max_total_processing_tasks --max-total-processing-tasks --pending_task_timeout_sec --pending-task-timeout-sec --processing_task_timeout_sec --processing-task-timeout-sec --max_retry_attempts --max-retry-attempts --enable_offload --enable-offload --offload_on_evict --offload-on-evict --offload_force_evict --offload-force-evict --promotion_on_hit --promotion-on-hit --promotion_admission_threshold --promotion-admission-threshold --promotion_queue_limit --promotion-queue-limit --promotion_max_per_heartbeat --promotion-max-per-heartbeat --offloading_queue_limit --offloading-queue-limit --offload_cap_ratio --offload-cap-ratio --quota_bytes --quota-bytes --enable_disk_eviction --enable-disk-eviction --root_fs_dir --root-fs-dir --global_file_segment_size --global-file-segment-size --enable_cxl --enable-cxl --cxl_path --cxl-path --cxl_size --cxl-size --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
+            opts="-h -V --config_path --config-path --config --rpc_port --rpc-port --port --rpc_address --rpc-address --rpc_interface --rpc-interface --rpc_thread_num --rpc-thread-num --max_threads --max-threads --rpc_conn_timeout_seconds --rpc-conn-timeout-seconds --rpc_enable_tcp_no_delay --rpc-enable-tcp-no-delay --enable_metric_reporting --enable-metric-reporting --metrics_port --metrics-port --metrics_host --metrics-host --enable_http_metadata_server --enable-http-metadata-server --http_metadata_server_host --http-metadata-server-host --http_metadata_server_port --http-metadata-server-port --enable_metadata_cleanup_on_timeout --enable-metadata-cleanup-on-timeout --memory_allocator --memory-allocator --allocation_strategy --allocation-strategy --put_start_discard_timeout_sec --put-start-discard-timeout-sec --put_start_release_timeout_sec --put-start-release-timeout-sec --default_kv_lease_ttl --default-kv-lease-ttl --default_kv_soft_pin_ttl --default-kv-soft-pin-ttl --max_kv_soft_pin_ttl --max-kv-soft-pin-ttl --allow_evict_soft_pinned_objects --allow-evict-soft-pinned-objects --eviction_ratio --eviction-ratio --eviction_high_watermark_ratio --eviction-high-watermark-ratio --client_ttl --client_live_ttl_sec --client-ttl --enable_ha --enable-ha --ha_backend_type --ha-backend-type --ha_backend_connstring --ha-backend-connstring --etcd_endpoints --etcd-endpoints --cluster_id --cluster-id --ha_lease_ttl_seconds --ha-lease-ttl-seconds --enable_oplog --enable-oplog --enable_snapshot --enable-snapshot --enable_snapshot_restore --enable-snapshot-restore --snapshot_interval_seconds --snapshot-interval-seconds --snapshot_child_timeout_seconds --snapshot-child-timeout-seconds --snapshot_retention_count --snapshot-retention-count --snapshot_object_store_type --snapshot-object-store-type --snapshot_local_path --snapshot-local-path --snapshot_catalog_store_type --snapshot-catalog-store-type --snapshot_catalog_store_connstring --snapshot-catalog-store-connstring --snapshot_backup_dir --snapshot-backup-dir --max_total_finished_tasks --max-total-finished-tasks --max_total_pending_tasks --max-total-pending-tasks --max_total_processing_tasks --max-total-processing-tasks --pending_task_timeout_sec --pending-task-timeout-sec --processing_task_timeout_sec --processing-task-timeout-sec --max_retry_attempts --max-retry-attempts --enable_offload --enable-offload --offload_on_evict --offload-on-evict --offload_force_evict --offload-force-evict --promotion_on_hit --promotion-on-hit --promotion_admission_threshold --promotion-admission-threshold --promotion_queue_limit --promotion-queue-limit --promotion_max_per_heartbeat --promotion-max-per-heartbeat --offloading_queue_limit --offloading-queue-limit --offload_cap_ratio --offload-cap-ratio --quota_bytes --quota-bytes --enable_disk_eviction --enable-disk-eviction --root_fs_dir --root-fs-dir --global_file_segment_size --global-file-segment-size --enable_cxl --enable-cxl --cxl_path --cxl-path --cxl_size --cxl-size --log_level --log-level --output --master_server --master --metadata_server --metadata-server --admin --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -969,6 +1670,14 @@ _mooncake() {
                     return 0
                     ;;
                 --cluster_id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ha-lease-ttl-seconds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ha_lease_ttl_seconds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -46,6 +46,7 @@ complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "query-key" -d 'Sh
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "node" -d 'Run a storage node (`mooncake node join`): contribute memory to the pool'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "up" -d 'Start a single-host store: a master with the embedded metadata server plus one node'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "doctor" -d 'Check this host and the cluster for the usual RDMA and network mistakes'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "bench" -d 'Measure put/get throughput and latency of a cluster (or one started with --local)'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l config -l config_path -l config-path -d 'YAML (.yaml, .yml) or JSON (.json) config file; its keys are the underscore flag names' -r -F
@@ -80,17 +81,18 @@ false\t''"
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l eviction-ratio -l eviction_ratio -d 'Fraction of evictable objects freed per eviction pass, 0 to 1 [default: 0.05]' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l eviction-high-watermark-ratio -l eviction_high_watermark_ratio -d 'Memory usage fraction above which eviction runs, 0 to 1 [default: 0.9]' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l client-ttl -l client_ttl -l client_live_ttl_sec -d 'A client silent this long loses its segments; plain numbers are seconds; file key client_live_ttl_sec [default: 10]' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-ha -l enable_ha -d 'Run as one of several masters with leader election (not active yet) [default: false]' -r -f -a "true\t''
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-ha -l enable_ha -d 'Run as one of several masters with leader election; standbys keep a live copy of the leader\'s metadata and take over when its lease lapses [default: false]' -r -f -a "true\t''
 false\t''"
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l ha-backend-type -l ha_backend_type -d 'Leader-election backend: etcd or redis [default: etcd]' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l ha-backend-connstring -l ha_backend_connstring -d 'Backend address: etcd endpoints "h1:2379;h2:2379" or redis://host:port [default: none]' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l etcd-endpoints -l etcd_endpoints -d 'etcd endpoints separated by ";", used when --ha-backend-connstring is empty [default: none]' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l cluster-id -l cluster_id -d 'Namespace of HA, oplog and snapshot data: letters, digits, _ . -, at most 128 [default: mooncake_cluster]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l ha-lease-ttl-seconds -l ha_lease_ttl_seconds -d 'Lease of the leader in the HA backend: a dead leader is replaced within this time; plain numbers are seconds [default: 4]' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-oplog -l enable_oplog -d 'Replicate metadata changes to standbys through an etcd operation log; needs --enable-ha with etcd (not active yet) [default: false]' -r -f -a "true\t''
 false\t''"
-complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-snapshot -l enable_snapshot -d 'Write periodic metadata snapshots (not active yet) [default: false]' -r -f -a "true\t''
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-snapshot -l enable_snapshot -d 'Write periodic metadata snapshots (a consistent, checksummed image of segments and objects) [default: false]' -r -f -a "true\t''
 false\t''"
-complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-snapshot-restore -l enable_snapshot_restore -d 'Restore metadata from the newest snapshot at start-up (not active yet) [default: false]' -r -f -a "true\t''
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-snapshot-restore -l enable_snapshot_restore -d 'Restore metadata from the newest valid snapshot at start-up (older ones are tried when the newest is damaged) [default: false]' -r -f -a "true\t''
 false\t''"
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l snapshot-interval-seconds -l snapshot_interval_seconds -d 'Time between snapshots; plain numbers are seconds [default: 600]' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l snapshot-child-timeout-seconds -l snapshot_child_timeout_seconds -d 'Time limit for writing one snapshot; plain numbers are seconds [default: 300]' -r
@@ -347,6 +349,134 @@ complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l metadata-server
 complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand up" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand up" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l device -l device_name -d 'RDMA devices to check (repeat or comma-separate); every device found when omitted' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l sysfs-root -d 'The sysfs tree to read devices from (a copy or a test fixture instead of /sys)' -r -F
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l ib-port -d 'The RDMA device port the transfer engine uses (as MC_IB_PORT)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l gid-index -d 'The GID index the transfer engine is told to use (as MC_GID_INDEX; unset = it picks one)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l mtu -d 'The RDMA path MTU the transfer engine asks for (as MC_MTU: 512/1024/2048/4096; default 4096)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l global-segment-size -l global_segment_size -d 'The segment a node on this host will register (as `node join --global-segment-size`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l local-buffer-size -l local_buffer_size -d 'The transfer buffer a node on this host will register (as `node join --local-buffer-size`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l memlock-limit -d 'Use this locked-memory limit instead of this process\'s RLIMIT_MEMLOCK (tests)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l local-hostname -l local_hostname -l connectable_name -d 'The address peers reach this host at (Mooncake\'s local_hostname / connectable_name)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l rpc-port -d 'A master gRPC port you plan to bind here (50051 by default in `mooncake master`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l metrics-port -d 'A master admin/metrics port you plan to bind here (9003 by default)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l metadata-port -d 'An HTTP metadata server port you plan to bind here (8080 by default)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l node-port -l rest_port -d 'A node\'s REST port you plan to bind here (`node join --rest-port`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l port -d 'Any other port you plan to bind here (repeat or comma-separate)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l max-clock-skew -d 'Warn when the master\'s clock differs from this host\'s by more than this (30s, 500ms)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l timeout -d 'How long each network probe may take' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l multi-host -d 'The cluster spans several hosts (also assumed when any address given is not loopback)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l strict -d 'Exit 1 on warnings too (failures always exit 1)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -f -a "rdma" -d 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -f -a "net" -d 'This host\'s network: local hostname, name resolution, planned ports, proxy variables'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -f -a "cluster" -d 'The cluster from this host: master ready, admin /health, HA leader, metadata server, clock skew'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l device -l device_name -d 'RDMA devices to check (repeat or comma-separate); every device found when omitted' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l sysfs-root -d 'The sysfs tree to read devices from (a copy or a test fixture instead of /sys)' -r -F
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l ib-port -d 'The RDMA device port the transfer engine uses (as MC_IB_PORT)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l gid-index -d 'The GID index the transfer engine is told to use (as MC_GID_INDEX; unset = it picks one)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l mtu -d 'The RDMA path MTU the transfer engine asks for (as MC_MTU: 512/1024/2048/4096; default 4096)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l global-segment-size -l global_segment_size -d 'The segment a node on this host will register (as `node join --global-segment-size`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l local-buffer-size -l local_buffer_size -d 'The transfer buffer a node on this host will register (as `node join --local-buffer-size`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l memlock-limit -d 'Use this locked-memory limit instead of this process\'s RLIMIT_MEMLOCK (tests)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l local-hostname -l local_hostname -l connectable_name -d 'The address peers reach this host at (Mooncake\'s local_hostname / connectable_name)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l rpc-port -d 'A master gRPC port you plan to bind here (50051 by default in `mooncake master`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l metrics-port -d 'A master admin/metrics port you plan to bind here (9003 by default)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l metadata-port -d 'An HTTP metadata server port you plan to bind here (8080 by default)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l node-port -l rest_port -d 'A node\'s REST port you plan to bind here (`node join --rest-port`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l port -d 'Any other port you plan to bind here (repeat or comma-separate)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l max-clock-skew -d 'Warn when the master\'s clock differs from this host\'s by more than this (30s, 500ms)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l timeout -d 'How long each network probe may take' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l multi-host -d 'The cluster spans several hosts (also assumed when any address given is not loopback)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l strict -d 'Exit 1 on warnings too (failures always exit 1)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l device -l device_name -d 'RDMA devices to check (repeat or comma-separate); every device found when omitted' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l sysfs-root -d 'The sysfs tree to read devices from (a copy or a test fixture instead of /sys)' -r -F
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l ib-port -d 'The RDMA device port the transfer engine uses (as MC_IB_PORT)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l gid-index -d 'The GID index the transfer engine is told to use (as MC_GID_INDEX; unset = it picks one)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l mtu -d 'The RDMA path MTU the transfer engine asks for (as MC_MTU: 512/1024/2048/4096; default 4096)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l global-segment-size -l global_segment_size -d 'The segment a node on this host will register (as `node join --global-segment-size`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l local-buffer-size -l local_buffer_size -d 'The transfer buffer a node on this host will register (as `node join --local-buffer-size`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l memlock-limit -d 'Use this locked-memory limit instead of this process\'s RLIMIT_MEMLOCK (tests)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l local-hostname -l local_hostname -l connectable_name -d 'The address peers reach this host at (Mooncake\'s local_hostname / connectable_name)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l rpc-port -d 'A master gRPC port you plan to bind here (50051 by default in `mooncake master`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l metrics-port -d 'A master admin/metrics port you plan to bind here (9003 by default)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l metadata-port -d 'An HTTP metadata server port you plan to bind here (8080 by default)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l node-port -l rest_port -d 'A node\'s REST port you plan to bind here (`node join --rest-port`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l port -d 'Any other port you plan to bind here (repeat or comma-separate)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l max-clock-skew -d 'Warn when the master\'s clock differs from this host\'s by more than this (30s, 500ms)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l timeout -d 'How long each network probe may take' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l multi-host -d 'The cluster spans several hosts (also assumed when any address given is not loopback)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l strict -d 'Exit 1 on warnings too (failures always exit 1)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l device -l device_name -d 'RDMA devices to check (repeat or comma-separate); every device found when omitted' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l sysfs-root -d 'The sysfs tree to read devices from (a copy or a test fixture instead of /sys)' -r -F
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l ib-port -d 'The RDMA device port the transfer engine uses (as MC_IB_PORT)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l gid-index -d 'The GID index the transfer engine is told to use (as MC_GID_INDEX; unset = it picks one)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l mtu -d 'The RDMA path MTU the transfer engine asks for (as MC_MTU: 512/1024/2048/4096; default 4096)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l global-segment-size -l global_segment_size -d 'The segment a node on this host will register (as `node join --global-segment-size`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l local-buffer-size -l local_buffer_size -d 'The transfer buffer a node on this host will register (as `node join --local-buffer-size`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l memlock-limit -d 'Use this locked-memory limit instead of this process\'s RLIMIT_MEMLOCK (tests)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l local-hostname -l local_hostname -l connectable_name -d 'The address peers reach this host at (Mooncake\'s local_hostname / connectable_name)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l rpc-port -d 'A master gRPC port you plan to bind here (50051 by default in `mooncake master`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l metrics-port -d 'A master admin/metrics port you plan to bind here (9003 by default)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l metadata-port -d 'An HTTP metadata server port you plan to bind here (8080 by default)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l node-port -l rest_port -d 'A node\'s REST port you plan to bind here (`node join --rest-port`)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l port -d 'Any other port you plan to bind here (repeat or comma-separate)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l max-clock-skew -d 'Warn when the master\'s clock differs from this host\'s by more than this (30s, 500ms)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l timeout -d 'How long each network probe may take' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l multi-host -d 'The cluster spans several hosts (also assumed when any address given is not loopback)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l strict -d 'Exit 1 on warnings too (failures always exit 1)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from help" -f -a "rdma" -d 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from help" -f -a "net" -d 'This host\'s network: local hostname, name resolution, planned ports, proxy variables'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from help" -f -a "cluster" -d 'The cluster from this host: master ready, admin /health, HA leader, metadata server, clock skew'
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l scenarios -d 'Scenarios to run, comma-separated' -r -f -a "local\t'The client\'s own segment holds the data: a master round trip plus an in-process copy'
 remote\t'A separate node holds the data: every byte crosses the transport (TCP unless --remote-transport shm)'
 local-batch32\t'`local` with batch_put/batch_get of --batch keys per call'
@@ -388,20 +518,24 @@ complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l local -d 'St
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l worker -d 'Internal: run as one client of a multi-client scenario'
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -s V -l version -d 'Print version'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "put" -d 'Store FILE (or stdin) under KEY'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "get" -d 'Read KEY\'s value to stdout or a file; exit 1 if the key is not found'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "rm" -d 'Remove KEY, every key (--all) or the keys matching a regex (--regex)'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "exists" -d 'Exit 0 if KEY exists, 1 if it does not'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "query-key" -d 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "node" -d 'Run a storage node (`mooncake node join`): contribute memory to the pool'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "up" -d 'Start a single-host store: a master with the embedded metadata server plus one node'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "bench" -d 'Measure put/get throughput and latency of a cluster (or one started with --local)'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "put" -d 'Store FILE (or stdin) under KEY'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "get" -d 'Read KEY\'s value to stdout or a file; exit 1 if the key is not found'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "rm" -d 'Remove KEY, every key (--all) or the keys matching a regex (--regex)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "exists" -d 'Exit 0 if KEY exists, 1 if it does not'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "query-key" -d 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "node" -d 'Run a storage node (`mooncake node join`): contribute memory to the pool'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "up" -d 'Start a single-host store: a master with the embedded metadata server plus one node'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "doctor" -d 'Check this host and the cluster for the usual RDMA and network mistakes'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "bench" -d 'Measure put/get throughput and latency of a cluster (or one started with --local)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "list" -d 'Every mounted segment: name, id, status, use and endpoint'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "query" -d 'The segments mounted under NAME; exit 1 if there are none'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "mount" -d 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "unmount" -d 'Unmount a segment by id (or name) on behalf of its node'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from node" -f -a "join" -d 'Contribute memory to the pool and serve it until SIGINT/SIGTERM'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from doctor" -f -a "rdma" -d 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from doctor" -f -a "net" -d 'This host\'s network: local hostname, name resolution, planned ports, proxy variables'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from doctor" -f -a "cluster" -d 'The cluster from this host: master ready, admin /health, HA leader, metadata server, clock skew'
