@@ -151,10 +151,11 @@ impl Snapshotter {
         })
     }
 
-    /// Writes a snapshot every `interval` (after the previous one finished) until `cancel` fires; does
-    /// nothing when periodic snapshots are off.
+    /// Writes a snapshot every `interval` (after the previous one finished) until `cancel` fires; only
+    /// waits for `cancel` when periodic snapshots are off (the server treats an early return as a stop).
     pub async fn run(self: Arc<Self>, cancel: CancellationToken) {
         if !self.config.periodic {
+            cancel.cancelled().await;
             return;
         }
         tracing::info!(
