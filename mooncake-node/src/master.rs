@@ -28,11 +28,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
+use mooncake_engine::metadata::master_view::{ViewBackend, ViewStore};
 use mooncake_engine::transport::tcp::idle_connection_usable;
 use mooncake_proto::framed::{self, HEADER_LEN, MAGIC, MAX_BODY, Method};
 use mooncake_proto::master::master_service_client::MasterServiceClient;
 use mooncake_proto::master::{self as pb};
-use mooncake_engine::metadata::master_view::{ViewBackend, ViewStore};
 use parking_lot::{Mutex, RwLock};
 use tonic::transport::Channel;
 
@@ -274,7 +274,11 @@ impl MasterClient {
         Fut: Future<Output = Result<tonic::Response<Resp>, tonic::Status>>,
     {
         let Some(finder) = &self.leader else {
-            return self.endpoint().call(method, request, &grpc).await.map_err(rpc_error(op));
+            return self
+                .endpoint()
+                .call(method, request, &grpc)
+                .await
+                .map_err(rpc_error(op));
         };
         let deadline = tokio::time::Instant::now() + FAILOVER_BUDGET;
         loop {

@@ -84,8 +84,16 @@ enum LeaseToken {
 
 /// A connection to a cluster's master view.
 pub enum ViewStore {
-    Etcd { client: Client, key: String, label: String },
-    Redis { kv: RedisKv, key: String, version_key: String },
+    Etcd {
+        client: Box<Client>,
+        key: String,
+        label: String,
+    },
+    Redis {
+        kv: Box<RedisKv>,
+        key: String,
+        version_key: String,
+    },
 }
 
 impl std::fmt::Debug for ViewStore {
@@ -157,20 +165,20 @@ impl ViewStore {
                 let options = ConnectOptions::new()
                     .with_connect_timeout(VIEW_OP_TIMEOUT)
                     .with_timeout(VIEW_OP_TIMEOUT);
-                let client = Client::connect(endpoints, Some(options)).await.map_err(|source| {
-                    MetadataError::EtcdConnect {
+                let client = Client::connect(endpoints, Some(options))
+                    .await
+                    .map_err(|source| MetadataError::EtcdConnect {
                         endpoints: label.clone(),
                         source,
-                    }
-                })?;
+                    })?;
                 Ok(Self::Etcd {
-                    client,
+                    client: Box::new(client),
                     key: format!("mooncake-store/{cluster}/master_view"),
                     label,
                 })
             }
             ViewBackend::Redis(url) => Ok(Self::Redis {
-                kv: RedisKv::connect(url, &RedisOptions::from_env()).await?,
+                kv: Box::new(RedisKv::connect(url, &RedisOptions::from_env()).await?),
                 key: format!("mooncake-store/{{{cluster}}}/master_view"),
                 version_key: format!("mooncake-store/{{{cluster}}}/master_view_version"),
             }),
@@ -189,9 +197,11 @@ impl ViewStore {
                 }))
             }
             Self::Redis { kv, key, .. } => {
-                let fields: std::collections::HashMap<String, String> =
-                    kv.run("HGETALL", key, redis::cmd("HGETALL").arg(key).clone()).await?;
-                let (Some(leader), Some(version)) = (fields.get("leader_address"), fields.get("view_version"))
+                let fields: std::collections::HashMap<String, String> = kv
+                    .run("HGETALL", key, redis::cmd("HGETALL").arg(key).clone())
+                    .await?;
+                let (Some(leader), Some(version)) =
+                    (fields.get("leader_address"), fields.get("view_version"))
                 else {
                     return Ok(None);
                 };
@@ -209,7 +219,9 @@ impl ViewStore {
             Self::Etcd { client, key, label } => {
                 let mut leases = client.lease_client();
                 let ttl_s = ttl.as_secs().max(1) as i64;
-                let lease = within("lease grant", key, label, leases.grant(ttl_s, None)).await?.id();
+                let lease = within("lease grant", key, label, leases.grant(ttl_s, None))
+                    .await?
+                    .id();
                 let txn = Txn::new()
                     .when([Compare::create_revision(key.as_str(), CompareOp::Equal, 0)])
                     .and_then([TxnOp::put(
@@ -229,11 +241,7 @@ impl ViewStore {
                     token: LeaseToken::Etcd(lease),
                 }))
             }
-            Self::Redis {
-                kv,
-                key,
-                version_key,
-            } => {
+            Self::Redis { kv, key, version_key } => {
                 let token = Uuid::new_v4().to_string();
                 let command = redis::cmd("EVAL")
                     .arg(REDIS_ACQUIRE)
@@ -245,7 +253,7 @@ impl ViewStore {
                     .arg(ttl.as_millis() as u64)
                     .clone();
                 let version: i64 = kv.run("EVAL acquire", key, command).await?;
-                Ok((version > 0).then(|| Leadership {
+                Ok((version > 0).then_some(Leadership {
                     version,
                     token: LeaseToken::Redis(token),
                 }))
@@ -318,7 +326,10 @@ mod tests {
     fn master_addresses_name_their_backend() {
         assert_eq!(
             ViewBackend::from_master_address("etcd://127.0.0.1:2379;127.0.0.1:2380"),
-            Some(ViewBackend::Etcd(vec!["127.0.0.1:2379".into(), "127.0.0.1:2380".into()]))
+            Some(ViewBackend::Etcd(vec![
+                "127.0.0.1:2379".into(),
+                "127.0.0.1:2380".into()
+            ]))
         );
         assert_eq!(
             ViewBackend::from_master_address("redis://127.0.0.1:6379"),

@@ -158,7 +158,10 @@ fn deployment_guide_command_lines_parse() {
     );
     assert_eq!(config.rpc_listen, "10.0.0.1:50051".parse::<SocketAddr>().unwrap());
     assert_eq!(ha.lease_ttl, Duration::from_secs(4), "default lease");
-    assert!(config.inactive_features.is_empty(), "HA runs: no start-up warning");
+    assert!(
+        config.inactive_features.is_empty(),
+        "HA runs: no start-up warning"
+    );
     let config = resolve(&[
         "--enable-ha=true",
         "--etcd-endpoints=10.0.0.1:2379",
@@ -201,7 +204,10 @@ fn deployment_guide_command_lines_parse() {
         }
     );
     assert!(snapshot.periodic && snapshot.restore);
-    assert!(config.inactive_features.is_empty(), "snapshots run: no start-up warning");
+    assert!(
+        config.inactive_features.is_empty(),
+        "snapshots run: no start-up warning"
+    );
 
     let config = resolve(&[
         "--enable_offload=true",

@@ -38,7 +38,11 @@ impl MasterGrpc {
 
     /// Runs as an HA member: answers only while `gate` says this master serves as leader, feeds
     /// standbys from `replication`, and answers a mutation once they have it.
-    pub fn with_ha(mut self, gate: Arc<crate::ha::HaState>, replication: Arc<crate::ha::Replication>) -> Self {
+    pub fn with_ha(
+        mut self,
+        gate: Arc<crate::ha::HaState>,
+        replication: Arc<crate::ha::Replication>,
+    ) -> Self {
         self.gate = Some(gate);
         self.replication = Some(replication);
         self

@@ -136,12 +136,16 @@ impl Election {
         match self.store.keep_alive(&leadership, self.ttl).await {
             Ok(true) => self.state.renewed(sent, self.ttl),
             outcome => {
-                tracing::warn!(?outcome, "won the view but the first keep-alive failed; not leading");
+                tracing::warn!(
+                    ?outcome,
+                    "won the view but the first keep-alive failed; not leading"
+                );
                 self.state.step_down();
                 return FollowerState::default();
             }
         }
-        self.state.set_leader(Some(self.state.address().to_string()), leadership.version);
+        self.state
+            .set_leader(Some(self.state.address().to_string()), leadership.version);
         self.service.clear();
         let (image, source) = if copy.synced {
             (Some(copy.image()), "the previous leader's replicated metadata")

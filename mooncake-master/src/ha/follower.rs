@@ -111,7 +111,10 @@ pub async fn follow(leader: &str, name: &str, state: &mut FollowerState) -> Foll
             leader: leader.to_string(),
         };
     }
-    let mut stream = match client.follow(tokio_stream::wrappers::ReceiverStream::new(ack_rx)).await {
+    let mut stream = match client
+        .follow(tokio_stream::wrappers::ReceiverStream::new(ack_rx))
+        .await
+    {
         Ok(response) => response.into_inner(),
         Err(status) => {
             return FollowError::Refused {

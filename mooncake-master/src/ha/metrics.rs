@@ -38,14 +38,23 @@ impl HaMetrics {
             let _ = registry.register(Box::new(gauge.clone()));
             gauge
         };
-        let leader = gauge("master_ha_is_leader", "1 while this master serves as the HA leader");
+        let leader = gauge(
+            "master_ha_is_leader",
+            "1 while this master serves as the HA leader",
+        );
         let state = vec(
             "master_ha_state",
             "1 for the HA state this master is in (starting, standby, leader_warmup, serving)",
             &["state"],
         );
-        let view_version = gauge("master_ha_view_version", "View version of the leader this master knows");
-        let standbys = gauge("master_ha_standbys_in_sync", "Standbys following this leader in sync");
+        let view_version = gauge(
+            "master_ha_view_version",
+            "View version of the leader this master knows",
+        );
+        let standbys = gauge(
+            "master_ha_standbys_in_sync",
+            "Standbys following this leader in sync",
+        );
         let leaderships = IntCounter::new(
             "master_ha_leaderships_total",
             "Times this master became the serving leader",

@@ -36,7 +36,7 @@ pub enum HaError {
     #[error("cannot reach the HA backend {backend}: {source}")]
     Backend {
         backend: String,
-        source: mooncake_engine::error::MetadataError,
+        source: Box<mooncake_engine::error::MetadataError>,
     },
 }
 
@@ -69,7 +69,7 @@ impl HaMember {
             .await
             .map_err(|source| HaError::Backend {
                 backend: backend.label(),
-                source,
+                source: Box::new(source),
             })?;
         let address = advertised.to_string();
         let state = Arc::new(HaState::new(backend.label(), address.clone()));

@@ -59,7 +59,11 @@ impl Replication {
 
     /// Standbys currently in sync (acknowledged their image).
     pub fn in_sync(&self) -> usize {
-        self.followers.lock().values().filter(|f| f.acked.is_some()).count()
+        self.followers
+            .lock()
+            .values()
+            .filter(|f| f.acked.is_some())
+            .count()
     }
 
     /// Names of the connected standbys.
@@ -113,7 +117,10 @@ impl Replication {
     fn acknowledge(&self, id: u64, applied: u64) {
         let mut followers = self.followers.lock();
         if let Some(follower) = followers.get_mut(&id) {
-            if follower.acked.is_none() && applied >= follower.image_seq && !follower.disconnect.is_cancelled() {
+            if follower.acked.is_none()
+                && applied >= follower.image_seq
+                && !follower.disconnect.is_cancelled()
+            {
                 tracing::info!(standby = %follower.name, applied, "standby in sync");
             }
             if applied >= follower.image_seq && !follower.disconnect.is_cancelled() {
@@ -185,7 +192,11 @@ impl Replication {
                     disconnect.cancel();
                 })
             };
-            if tx.send(Ok(event(follow_event::Event::Image(image)))).await.is_ok() {
+            if tx
+                .send(Ok(event(follow_event::Event::Image(image))))
+                .await
+                .is_ok()
+            {
                 loop {
                     tokio::select! {
                         _ = disconnect.cancelled() => break,

@@ -107,7 +107,12 @@ impl MasterService {
                     .map(|(key, o)| image_object(key, o, &table, now)),
             );
         }
-        let segments = self.segments.load().iter().map(|s| image_segment(s, now)).collect();
+        let segments = self
+            .segments
+            .load()
+            .iter()
+            .map(|s| image_segment(s, now))
+            .collect();
         MetadataImage {
             view_version: self.view_version(),
             created_at_unix_ms: unix_ms(),

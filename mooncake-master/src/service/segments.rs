@@ -100,7 +100,11 @@ impl MountedSegment {
     /// Milliseconds until a draining segment goes away (0 when it is not draining).
     pub fn drain_remaining_ms(&self, now_ms: u64) -> u64 {
         match self.status() {
-            SegmentStatus::Draining => self.drain_deadline_ms.load(Ordering::Acquire).saturating_sub(now_ms).max(1),
+            SegmentStatus::Draining => self
+                .drain_deadline_ms
+                .load(Ordering::Acquire)
+                .saturating_sub(now_ms)
+                .max(1),
             _ => 0,
         }
     }

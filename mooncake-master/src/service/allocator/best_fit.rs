@@ -71,7 +71,7 @@ impl Allocator for BestFitAllocator {
 
     fn reserve(&mut self, offset: u64, len: u64) -> bool {
         let len = aligned_len(len);
-        if len == 0 || offset % ALIGNMENT != 0 {
+        if len == 0 || !offset.is_multiple_of(ALIGNMENT) {
             return false;
         }
         let Some((&start, &free_len)) = self.by_offset.range(..=offset).next_back() else {
@@ -173,7 +173,10 @@ mod tests {
         assert!(!a.reserve(1000, 64), "unaligned");
         assert!(!a.reserve(4032, 128), "past the end");
         assert_eq!(a.free_bytes(), 4096 - 128);
-        assert_eq!(a.free_ranges().collect::<Vec<_>>(), vec![(0, 1024), (1152, 4096 - 1152)]);
+        assert_eq!(
+            a.free_ranges().collect::<Vec<_>>(),
+            vec![(0, 1024), (1152, 4096 - 1152)]
+        );
         a.free(1024, 100);
         assert_eq!(a.free_ranges().collect::<Vec<_>>(), vec![(0, 4096)]);
     }
