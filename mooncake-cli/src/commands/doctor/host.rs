@@ -69,13 +69,13 @@ pub fn is_loopback_name(host: &str) -> bool {
 /// `host`, `host:port`, `[v6]:port` or a bare IPv6 address → host and port.
 pub fn split_host_port(text: &str) -> (String, Option<u16>) {
     let text = text.trim();
-    if let Some(rest) = text.strip_prefix('[') {
-        if let Some((host, after)) = rest.split_once(']') {
-            return (
-                host.to_string(),
-                after.strip_prefix(':').and_then(|p| p.parse().ok()),
-            );
-        }
+    if let Some(rest) = text.strip_prefix('[')
+        && let Some((host, after)) = rest.split_once(']')
+    {
+        return (
+            host.to_string(),
+            after.strip_prefix(':').and_then(|p| p.parse().ok()),
+        );
     }
     if text.parse::<Ipv6Addr>().is_ok() {
         return (text.to_string(), None);

@@ -55,8 +55,9 @@ pub enum DoctorCommand {
     ///     has no active MTU, so it comes from ibverbs (--features rdma) or is derived from the
     ///     interface MTU for RoCE;
     ///   - max_mr_size (ibverbs; sysfs does not expose it) against --global-segment-size +
-    ///     --local-buffer-size: some devices cannot register more than 64 GiB at once;
-    /// and once: the locked-memory limit (ulimit -l) against the same planned registration.
+    ///     --local-buffer-size: some devices cannot register more than 64 GiB at once.
+    ///
+    /// Once per host: the locked-memory limit (ulimit -l) against the same planned registration.
     #[command(verbatim_doc_comment)]
     Rdma,
 
