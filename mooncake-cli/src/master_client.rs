@@ -66,9 +66,32 @@ pub struct MasterRpc {
     addr: String,
 }
 
+/// The leader's `host:port` when `addr` names an HA backend (`etcd://…`, `redis://…`; the cluster is
+/// `MC_STORE_CLUSTER_ID`, default `mooncake_cluster`); `addr` itself otherwise.
+pub async fn leader_address(addr: &str) -> Result<String, Unreachable> {
+    use mooncake_engine::metadata::master_view::{ViewBackend, ViewStore};
+    let Some(backend) = ViewBackend::from_master_address(addr) else {
+        return Ok(addr.to_string());
+    };
+    let unreachable = |reason: String| Unreachable {
+        addr: addr.to_string(),
+        reason,
+    };
+    let cluster = std::env::var("MC_STORE_CLUSTER_ID").unwrap_or_default();
+    let store = ViewStore::connect(&backend, &cluster)
+        .await
+        .map_err(|e| unreachable(chain(&e)))?;
+    match store.current().await.map_err(|e| unreachable(chain(&e)))? {
+        Some(view) => Ok(view.leader),
+        None => Err(unreachable("no master leads the cluster (the master view is empty)".into())),
+    }
+}
+
 impl MasterRpc {
-    /// Connects to the master at `addr` within [`CONNECT_TIMEOUT`].
+    /// Connects to the master at `addr` (or to the leader an HA address names) within
+    /// [`CONNECT_TIMEOUT`].
     pub async fn connect(addr: &str) -> Result<Self, Unreachable> {
+        let addr = &leader_address(addr).await?;
         let unreachable = |reason: String| Unreachable {
             addr: addr.to_string(),
             reason,

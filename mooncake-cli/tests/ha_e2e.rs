@@ -327,6 +327,17 @@ async fn failover_keeps_acknowledged_keys(backend: Backend) {
         );
     }
 
+    // Operator commands given the backend find the new leader too.
+    let query = Command::new(BIN)
+        .args(["--master", &backend.master_address, "--output", "json", "query-key", "ha-key-1"])
+        .envs(backend.env.iter().map(|(k, v)| (*k, v.as_str())))
+        .env("MC_STORE_CLUSTER_ID", &cluster)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&query.stdout);
+    assert!(query.status.success(), "{stdout}{}", String::from_utf8_lossy(&query.stderr));
+    assert!(stdout.contains("ha-key-1"), "{stdout}");
+
     // The old leader comes back as a standby and catches up.
     leader.restart();
     wait_for(
