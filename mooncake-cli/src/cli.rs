@@ -112,6 +112,19 @@ pub enum Command {
     /// List, query or unmount the memory segments nodes contribute
     Segments(crate::commands::segments::SegmentsArgs),
 
+    /// List, create, inspect and verify metadata snapshots; explain how to restore one
+    ///
+    /// Snapshots are written by a master started with --snapshot-object-store-type local|s3 (periodic
+    /// with --enable-snapshot, on demand with `mooncake snapshot create`) and restored when a master
+    /// starts with --enable-snapshot-restore. Examples:
+    ///   mooncake snapshot create                                  # ask the master at --admin
+    ///   mooncake snapshot list --local-path /data/snapshots
+    ///   mooncake snapshot inspect 20260102_030405_678 --local-path /data/snapshots
+    ///   mooncake snapshot verify --store s3                       # MOONCAKE_AWS_* as for the master
+    ///   mooncake snapshot restore --local-path /data/snapshots    # which one a restart would load
+    #[command(verbatim_doc_comment)]
+    Snapshot(crate::commands::snapshot::SnapshotArgs),
+
     /// Run a storage node (`mooncake node join`): contribute memory to the pool
     Node(crate::commands::node::NodeArgs),
 

@@ -47,6 +47,7 @@ pub fn run_with(argv: impl IntoIterator<Item = OsString>) -> anyhow::Result<Exit
         Command::Exists(args) => commands::data::exists(args, &cli.global),
         Command::QueryKey(args) => commands::query_key::run(args, &cli.global),
         Command::Segments(args) => commands::segments::run(args, &cli.global),
+        Command::Snapshot(args) => commands::snapshot::run(args, &cli.global),
         Command::Node(args) => commands::node::run(args, &cli.global),
         Command::Up(args) => commands::up::run(args, &cli.global),
         Command::Doctor(args) => commands::doctor::run(args, &cli.global),

@@ -8,6 +8,7 @@ pub mod master;
 pub mod node;
 pub mod query_key;
 pub mod segments;
+pub mod snapshot;
 pub mod up;
 
 use anyhow::Context;
