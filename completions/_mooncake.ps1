@@ -24,8 +24,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('exists', 'exists', [CompletionResultType]::ParameterValue, 'Exit 0 if KEY exists, 1 if it does not')
             [CompletionResult]::new('query-key', 'query-key', [CompletionResultType]::ParameterValue, 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease')
             [CompletionResult]::new('segments', 'segments', [CompletionResultType]::ParameterValue, 'List, query or unmount the memory segments nodes contribute')
+            [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'List, create, inspect and verify metadata snapshots; explain how to restore one')
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Run a storage node (`mooncake node join`): contribute memory to the pool')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a single-host store: a master with the embedded metadata server plus one node')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check this host and the cluster for the usual RDMA and network mistakes')
@@ -185,8 +186,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -200,8 +201,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -218,8 +219,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -236,8 +237,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -252,8 +253,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -269,8 +270,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -284,8 +285,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -299,8 +300,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -319,8 +320,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -334,8 +335,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -351,8 +352,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -367,8 +368,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -401,12 +402,153 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
         'mooncake;segments;help;help' {
             break
         }
+        'mooncake;snapshot' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The snapshot store to read: local or s3 (the master''s --snapshot-object-store-type); local is implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master')
+            [CompletionResult]::new('--local-path', '--local-path', [CompletionResultType]::ParameterName, 'Root directory of local snapshots (the master''s MOONCAKE_SNAPSHOT_LOCAL_PATH)')
+            [CompletionResult]::new('--cluster-id', '--cluster-id', [CompletionResultType]::ParameterName, 'The cluster whose snapshots to read (the master''s --cluster-id)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Published snapshots, newest first: id, creation time, size, which one is `latest`')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Ask the running master (--admin) to write a snapshot now; prints its id, keys, size and duration')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show one snapshot: format version, creation time, segments, objects, bytes and the checksum verdict')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check every snapshot in the store (or the files/ids given): exit 1 if any is damaged')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Explain how to restore: which snapshot a restarting master would load, and the command to use')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mooncake;snapshot;list' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The snapshot store to read: local or s3 (the master''s --snapshot-object-store-type); local is implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master')
+            [CompletionResult]::new('--local-path', '--local-path', [CompletionResultType]::ParameterName, 'Root directory of local snapshots (the master''s MOONCAKE_SNAPSHOT_LOCAL_PATH)')
+            [CompletionResult]::new('--cluster-id', '--cluster-id', [CompletionResultType]::ParameterName, 'The cluster whose snapshots to read (the master''s --cluster-id)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;snapshot;create' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The snapshot store to read: local or s3 (the master''s --snapshot-object-store-type); local is implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master')
+            [CompletionResult]::new('--local-path', '--local-path', [CompletionResultType]::ParameterName, 'Root directory of local snapshots (the master''s MOONCAKE_SNAPSHOT_LOCAL_PATH)')
+            [CompletionResult]::new('--cluster-id', '--cluster-id', [CompletionResultType]::ParameterName, 'The cluster whose snapshots to read (the master''s --cluster-id)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;snapshot;inspect' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The snapshot store to read: local or s3 (the master''s --snapshot-object-store-type); local is implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master')
+            [CompletionResult]::new('--local-path', '--local-path', [CompletionResultType]::ParameterName, 'Root directory of local snapshots (the master''s MOONCAKE_SNAPSHOT_LOCAL_PATH)')
+            [CompletionResult]::new('--cluster-id', '--cluster-id', [CompletionResultType]::ParameterName, 'The cluster whose snapshots to read (the master''s --cluster-id)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;snapshot;verify' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The snapshot store to read: local or s3 (the master''s --snapshot-object-store-type); local is implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master')
+            [CompletionResult]::new('--local-path', '--local-path', [CompletionResultType]::ParameterName, 'Root directory of local snapshots (the master''s MOONCAKE_SNAPSHOT_LOCAL_PATH)')
+            [CompletionResult]::new('--cluster-id', '--cluster-id', [CompletionResultType]::ParameterName, 'The cluster whose snapshots to read (the master''s --cluster-id)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;snapshot;restore' {
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'The snapshot store to read: local or s3 (the master''s --snapshot-object-store-type); local is implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master')
+            [CompletionResult]::new('--local-path', '--local-path', [CompletionResultType]::ParameterName, 'Root directory of local snapshots (the master''s MOONCAKE_SNAPSHOT_LOCAL_PATH)')
+            [CompletionResult]::new('--cluster-id', '--cluster-id', [CompletionResultType]::ParameterName, 'The cluster whose snapshots to read (the master''s --cluster-id)')
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mooncake;snapshot;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Published snapshots, newest first: id, creation time, size, which one is `latest`')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Ask the running master (--admin) to write a snapshot now; prints its id, keys, size and duration')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show one snapshot: format version, creation time, segments, objects, bytes and the checksum verdict')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check every snapshot in the store (or the files/ids given): exit 1 if any is damaged')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Explain how to restore: which snapshot a restarting master would load, and the command to use')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mooncake;snapshot;help;list' {
+            break
+        }
+        'mooncake;snapshot;help;create' {
+            break
+        }
+        'mooncake;snapshot;help;inspect' {
+            break
+        }
+        'mooncake;snapshot;help;verify' {
+            break
+        }
+        'mooncake;snapshot;help;restore' {
+            break
+        }
+        'mooncake;snapshot;help;help' {
+            break
+        }
         'mooncake;node' {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -437,8 +579,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -474,8 +616,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -511,8 +653,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -554,8 +696,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -593,8 +735,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -632,8 +774,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -684,8 +826,8 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--log_level', '--log_level', [CompletionResultType]::ParameterName, 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of query commands')
-            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
-            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master''s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands')
+            [CompletionResult]::new('--master', '--master', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
+            [CompletionResult]::new('--master_server', '--master_server', [CompletionResultType]::ParameterName, 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up')
             [CompletionResult]::new('--metadata-server', '--metadata-server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--metadata_server', '--metadata_server', [CompletionResultType]::ParameterName, 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get')
             [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'The master''s admin HTTP base URL')
@@ -706,6 +848,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('exists', 'exists', [CompletionResultType]::ParameterValue, 'Exit 0 if KEY exists, 1 if it does not')
             [CompletionResult]::new('query-key', 'query-key', [CompletionResultType]::ParameterValue, 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease')
             [CompletionResult]::new('segments', 'segments', [CompletionResultType]::ParameterValue, 'List, query or unmount the memory segments nodes contribute')
+            [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'List, create, inspect and verify metadata snapshots; explain how to restore one')
             [CompletionResult]::new('node', 'node', [CompletionResultType]::ParameterValue, 'Run a storage node (`mooncake node join`): contribute memory to the pool')
             [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a single-host store: a master with the embedded metadata server plus one node')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check this host and the cluster for the usual RDMA and network mistakes')
@@ -751,6 +894,29 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             break
         }
         'mooncake;help;segments;unmount' {
+            break
+        }
+        'mooncake;help;snapshot' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Published snapshots, newest first: id, creation time, size, which one is `latest`')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Ask the running master (--admin) to write a snapshot now; prints its id, keys, size and duration')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show one snapshot: format version, creation time, segments, objects, bytes and the checksum verdict')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check every snapshot in the store (or the files/ids given): exit 1 if any is damaged')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Explain how to restore: which snapshot a restarting master would load, and the command to use')
+            break
+        }
+        'mooncake;help;snapshot;list' {
+            break
+        }
+        'mooncake;help;snapshot;create' {
+            break
+        }
+        'mooncake;help;snapshot;inspect' {
+            break
+        }
+        'mooncake;help;snapshot;verify' {
+            break
+        }
+        'mooncake;help;snapshot;restore' {
             break
         }
         'mooncake;help;node' {

@@ -31,7 +31,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_needs_command" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_needs_command" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_needs_command" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_needs_command" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_needs_command" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -44,6 +44,7 @@ complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "rm" -d 'Remove KE
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "exists" -d 'Exit 0 if KEY exists, 1 if it does not'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "query-key" -d 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
+complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "snapshot" -d 'List, create, inspect and verify metadata snapshots; explain how to restore one'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "node" -d 'Run a storage node (`mooncake node join`): contribute memory to the pool'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "up" -d 'Start a single-host store: a master with the embedded metadata server plus one node'
 complete -c mooncake -n "__fish_mooncake_needs_command" -f -a "doctor" -d 'Check this host and the cluster for the usual RDMA and network mistakes'
@@ -137,7 +138,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -149,7 +150,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -164,7 +165,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand put" -l soft-pin -d 'Soft-pin the object: evicted only after unpinned objects'
@@ -178,7 +179,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand get" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -191,7 +192,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand rm" -l force -d 'Remove even objects under a read lease or with a replication task'
@@ -205,7 +206,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand exists" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -217,7 +218,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand query-key" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -229,7 +230,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and not __fish_seen_subcommand_from list query mount unmount help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -246,7 +247,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -258,7 +259,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from query" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -272,7 +273,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from mount" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -285,7 +286,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from unmount" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -295,6 +296,114 @@ complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_s
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "mount" -d 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "unmount" -d 'Unmount a segment by id (or name) on behalf of its node'
 complete -c mooncake -n "__fish_mooncake_using_subcommand segments; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -l store -d 'The snapshot store to read: local or s3 (the master\'s --snapshot-object-store-type); local is implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master' -r -f -a "local\t'A local directory (--local-path)'
+s3\t'An S3 bucket (MOONCAKE_AWS_BUCKET_NAME, MOONCAKE_AWS_ENDPOINT, credentials)'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -l local-path -d 'Root directory of local snapshots (the master\'s MOONCAKE_SNAPSHOT_LOCAL_PATH)' -r -F
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -l cluster-id -d 'The cluster whose snapshots to read (the master\'s --cluster-id)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -f -a "list" -d 'Published snapshots, newest first: id, creation time, size, which one is `latest`'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -f -a "create" -d 'Ask the running master (--admin) to write a snapshot now; prints its id, keys, size and duration'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -f -a "inspect" -d 'Show one snapshot: format version, creation time, segments, objects, bytes and the checksum verdict'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -f -a "verify" -d 'Check every snapshot in the store (or the files/ids given): exit 1 if any is damaged'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -f -a "restore" -d 'Explain how to restore: which snapshot a restarting master would load, and the command to use'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and not __fish_seen_subcommand_from list create inspect verify restore help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from list" -l store -d 'The snapshot store to read: local or s3 (the master\'s --snapshot-object-store-type); local is implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master' -r -f -a "local\t'A local directory (--local-path)'
+s3\t'An S3 bucket (MOONCAKE_AWS_BUCKET_NAME, MOONCAKE_AWS_ENDPOINT, credentials)'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from list" -l local-path -d 'Root directory of local snapshots (the master\'s MOONCAKE_SNAPSHOT_LOCAL_PATH)' -r -F
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from list" -l cluster-id -d 'The cluster whose snapshots to read (the master\'s --cluster-id)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from list" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from list" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from list" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from list" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from list" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from create" -l store -d 'The snapshot store to read: local or s3 (the master\'s --snapshot-object-store-type); local is implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master' -r -f -a "local\t'A local directory (--local-path)'
+s3\t'An S3 bucket (MOONCAKE_AWS_BUCKET_NAME, MOONCAKE_AWS_ENDPOINT, credentials)'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from create" -l local-path -d 'Root directory of local snapshots (the master\'s MOONCAKE_SNAPSHOT_LOCAL_PATH)' -r -F
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from create" -l cluster-id -d 'The cluster whose snapshots to read (the master\'s --cluster-id)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from create" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from create" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from create" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from create" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from create" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l store -d 'The snapshot store to read: local or s3 (the master\'s --snapshot-object-store-type); local is implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master' -r -f -a "local\t'A local directory (--local-path)'
+s3\t'An S3 bucket (MOONCAKE_AWS_BUCKET_NAME, MOONCAKE_AWS_ENDPOINT, credentials)'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l local-path -d 'Root directory of local snapshots (the master\'s MOONCAKE_SNAPSHOT_LOCAL_PATH)' -r -F
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l cluster-id -d 'The cluster whose snapshots to read (the master\'s --cluster-id)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from verify" -l store -d 'The snapshot store to read: local or s3 (the master\'s --snapshot-object-store-type); local is implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master' -r -f -a "local\t'A local directory (--local-path)'
+s3\t'An S3 bucket (MOONCAKE_AWS_BUCKET_NAME, MOONCAKE_AWS_ENDPOINT, credentials)'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from verify" -l local-path -d 'Root directory of local snapshots (the master\'s MOONCAKE_SNAPSHOT_LOCAL_PATH)' -r -F
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from verify" -l cluster-id -d 'The cluster whose snapshots to read (the master\'s --cluster-id)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from verify" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from verify" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from verify" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from verify" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from verify" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l store -d 'The snapshot store to read: local or s3 (the master\'s --snapshot-object-store-type); local is implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master' -r -f -a "local\t'A local directory (--local-path)'
+s3\t'An S3 bucket (MOONCAKE_AWS_BUCKET_NAME, MOONCAKE_AWS_ENDPOINT, credentials)'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l local-path -d 'Root directory of local snapshots (the master\'s MOONCAKE_SNAPSHOT_LOCAL_PATH)' -r -F
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l cluster-id -d 'The cluster whose snapshots to read (the master\'s --cluster-id)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
+warn\t'Also unexpected events the process continued through'
+info\t'Also state changes: listening, mounts, shutdown'
+debug\t'Also per-request detail'
+trace\t'Everything'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
+json\t'One JSON document for scripts'"
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -l admin -d 'The master\'s admin HTTP base URL' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from restore" -s V -l version -d 'Print version'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "list" -d 'Published snapshots, newest first: id, creation time, size, which one is `latest`'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "create" -d 'Ask the running master (--admin) to write a snapshot now; prints its id, keys, size and duration'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "inspect" -d 'Show one snapshot: format version, creation time, segments, objects, bytes and the checksum verdict'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check every snapshot in the store (or the files/ids given): exit 1 if any is damaged'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Explain how to restore: which snapshot a restarting master would load, and the command to use'
+complete -c mooncake -n "__fish_mooncake_using_subcommand snapshot; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -l log-level -l log_level -d 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives' -r -f -a "error\t'Only errors someone must look at'
 warn\t'Also unexpected events the process continued through'
 info\t'Also state changes: listening, mounts, shutdown'
@@ -302,7 +411,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand node; and not __fish_seen_subcommand_from join help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -324,7 +433,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand node; and __fish_seen_subcommand_from join" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -344,7 +453,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand up" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand up" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -372,7 +481,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and not __fish_seen_subcommand_from rdma net cluster help" -l multi-host -d 'The cluster spans several hosts (also assumed when any address given is not loopback)'
@@ -406,7 +515,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from rdma" -l multi-host -d 'The cluster spans several hosts (also assumed when any address given is not loopback)'
@@ -436,7 +545,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from net" -l multi-host -d 'The cluster spans several hosts (also assumed when any address given is not loopback)'
@@ -466,7 +575,7 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand doctor; and __fish_seen_subcommand_from cluster" -l multi-host -d 'The cluster spans several hosts (also assumed when any address given is not loopback)'
@@ -511,30 +620,36 @@ debug\t'Also per-request detail'
 trace\t'Everything'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l output -d 'Output format of query commands' -r -f -a "table\t'Aligned columns for people'
 json\t'One JSON document for scripts'"
-complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l master -l master_server -d 'The master\'s gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l master -l master_server -d 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l metadata-server -l metadata_server -d 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l admin -d 'The master\'s admin HTTP base URL' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l local -d 'Start a master, and storage nodes for the remote scenarios, on loopback for this run'
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l worker -d 'Internal: run as one client of a multi-client scenario'
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -s V -l version -d 'Print version'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "put" -d 'Store FILE (or stdin) under KEY'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "get" -d 'Read KEY\'s value to stdout or a file; exit 1 if the key is not found'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "rm" -d 'Remove KEY, every key (--all) or the keys matching a regex (--regex)'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "exists" -d 'Exit 0 if KEY exists, 1 if it does not'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "query-key" -d 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "node" -d 'Run a storage node (`mooncake node join`): contribute memory to the pool'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "up" -d 'Start a single-host store: a master with the embedded metadata server plus one node'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "doctor" -d 'Check this host and the cluster for the usual RDMA and network mistakes'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "bench" -d 'Measure put/get throughput and latency of a cluster (or one started with --local)'
-complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments node up doctor bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "master" -d 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "completions" -d 'Print the shell completion script for SHELL on stdout'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "put" -d 'Store FILE (or stdin) under KEY'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "get" -d 'Read KEY\'s value to stdout or a file; exit 1 if the key is not found'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "rm" -d 'Remove KEY, every key (--all) or the keys matching a regex (--regex)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "exists" -d 'Exit 0 if KEY exists, 1 if it does not'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "query-key" -d 'Show replicas, sizes, status, lease and pins of keys, without extending any read lease'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "segments" -d 'List, query or unmount the memory segments nodes contribute'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "snapshot" -d 'List, create, inspect and verify metadata snapshots; explain how to restore one'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "node" -d 'Run a storage node (`mooncake node join`): contribute memory to the pool'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "up" -d 'Start a single-host store: a master with the embedded metadata server plus one node'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "doctor" -d 'Check this host and the cluster for the usual RDMA and network mistakes'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "bench" -d 'Measure put/get throughput and latency of a cluster (or one started with --local)'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and not __fish_seen_subcommand_from master completions put get rm exists query-key segments snapshot node up doctor bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "list" -d 'Every mounted segment: name, id, status, use and endpoint'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "query" -d 'The segments mounted under NAME; exit 1 if there are none'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "mount" -d 'Ask a running node to mount SIZE more of its memory (through its REST `/api/mount`)'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from segments" -f -a "unmount" -d 'Unmount a segment by id (or name) on behalf of its node'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "list" -d 'Published snapshots, newest first: id, creation time, size, which one is `latest`'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "create" -d 'Ask the running master (--admin) to write a snapshot now; prints its id, keys, size and duration'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "inspect" -d 'Show one snapshot: format version, creation time, segments, objects, bytes and the checksum verdict'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "verify" -d 'Check every snapshot in the store (or the files/ids given): exit 1 if any is damaged'
+complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from snapshot" -f -a "restore" -d 'Explain how to restore: which snapshot a restarting master would load, and the command to use'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from node" -f -a "join" -d 'Contribute memory to the pool and serve it until SIGINT/SIGTERM'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from doctor" -f -a "rdma" -d 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit'
 complete -c mooncake -n "__fish_mooncake_using_subcommand help; and __fish_seen_subcommand_from doctor" -f -a "net" -d 'This host\'s network: local hostname, name resolution, planned ports, proxy variables'
