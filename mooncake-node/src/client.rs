@@ -205,6 +205,9 @@ impl Client {
 
     /// Stores `value` under `key`: PutStart, write every replica, PutEnd — PutRevoke on any failure.
     /// An existing key answers [`ClientError::AlreadyExists`] and keeps its value.
+    ///
+    /// With an HA master, a put cut by a change of leader (the new leader never saw its PutStart) is
+    /// run once more on the new leader; if that finds the key, the first attempt's PutEnd had landed.
     pub async fn put_with(
         &self,
         key: &str,
@@ -212,6 +215,20 @@ impl Client {
         config: &ReplicateConfig,
     ) -> Result<(), ClientError> {
         validate(key, value.len())?;
+        let master = self.inner.master.current_master();
+        match self.put_once(key, value, config).await {
+            Err(error) if self.inner.master.current_master() != master => {
+                tracing::info!(%key, %error, "the master leader changed during the put; putting again");
+                match self.put_once(key, value, config).await {
+                    Err(ClientError::AlreadyExists { .. }) => Ok(()),
+                    other => other,
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn put_once(&self, key: &str, value: &[u8], config: &ReplicateConfig) -> Result<(), ClientError> {
         let inner = &self.inner;
         let replicas = inner
             .master

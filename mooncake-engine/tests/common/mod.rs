@@ -182,6 +182,62 @@ impl EtcdServer {
     }
 }
 
+/// A real etcd cluster of several members on loopback (for HA tests); members are killed on drop.
+pub struct EtcdCluster {
+    members: Vec<ServerProcess>,
+    client_ports: Vec<u16>,
+}
+
+impl EtcdCluster {
+    /// Starts `size` members and waits until every one reports healthy (a quorum formed).
+    pub fn start(binary: &Path, size: usize) -> Self {
+        let ports: Vec<(u16, u16)> = (0..size).map(|_| (free_port(), free_port())).collect();
+        let initial_cluster = ports
+            .iter()
+            .enumerate()
+            .map(|(i, (_, peer))| format!("m{i}=http://127.0.0.1:{peer}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut members: Vec<ServerProcess> = ports
+            .iter()
+            .enumerate()
+            .map(|(i, &(client, peer))| {
+                let client_url = format!("http://127.0.0.1:{client}");
+                let peer_url = format!("http://127.0.0.1:{peer}");
+                let mut command = Command::new(binary);
+                command
+                    .args(["--name", &format!("m{i}"), "--data-dir", "data"])
+                    .args(["--listen-client-urls", &client_url, "--advertise-client-urls", &client_url])
+                    .args(["--listen-peer-urls", &peer_url, "--initial-advertise-peer-urls", &peer_url])
+                    .args(["--initial-cluster", &initial_cluster, "--initial-cluster-state", "new"])
+                    .args(["--initial-cluster-token", "mooncake-test", "--log-level", "warn"]);
+                ServerProcess::spawn("etcd", command)
+            })
+            .collect();
+        for (member, &(client, _)) in members.iter_mut().zip(&ports) {
+            let addr = SocketAddr::from(([127, 0, 0, 1], client));
+            wait_ready(member, || {
+                ask(addr, b"GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    .is_some_and(|answer| answer.contains("\"health\":\"true\""))
+            });
+        }
+        Self {
+            members,
+            client_ports: ports.iter().map(|&(client, _)| client).collect(),
+        }
+    }
+
+    /// `127.0.0.1:<port>` of every member, `;`-separated (the form `--etcd-endpoints` takes).
+    pub fn endpoints(&self) -> String {
+        let endpoints: Vec<String> = self.client_ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+        endpoints.join(";")
+    }
+
+    pub fn size(&self) -> usize {
+        self.members.len()
+    }
+}
+
 /// A real redis-server on loopback, without persistence, optionally with a password.
 pub struct RedisServer {
     process: ServerProcess,

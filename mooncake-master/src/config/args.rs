@@ -332,7 +332,7 @@ pub struct MasterArgs {
     pub cluster_id: Option<String>,
 
     /// Lease of the leader in the HA backend: a dead leader is replaced within this time; plain numbers
-    /// are seconds [default: 4]
+    /// are seconds [default: 3]
     #[arg(
         long,
         visible_alias = "ha_lease_ttl_seconds",

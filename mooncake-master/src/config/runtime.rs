@@ -20,7 +20,7 @@ pub(crate) mod defaults {
     pub const MEMORY_ALLOCATOR: &str = "offset";
     pub const CLUSTER_ID: &str = "mooncake_cluster";
     pub const HA_BACKEND: &str = "etcd";
-    pub const HA_LEASE_TTL: Duration = Duration::from_secs(4);
+    pub const HA_LEASE_TTL: Duration = Duration::from_secs(3);
     pub const SNAPSHOT_INTERVAL: Duration = Duration::from_secs(600);
     pub const SNAPSHOT_CHILD_TIMEOUT: Duration = Duration::from_secs(300);
     pub const SNAPSHOT_RETENTION: u32 = 2;

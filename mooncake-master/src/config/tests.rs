@@ -157,7 +157,7 @@ fn deployment_guide_command_lines_parse() {
         }
     );
     assert_eq!(config.rpc_listen, "10.0.0.1:50051".parse::<SocketAddr>().unwrap());
-    assert_eq!(ha.lease_ttl, Duration::from_secs(4), "default lease");
+    assert_eq!(ha.lease_ttl, Duration::from_secs(3), "default lease");
     assert!(
         config.inactive_features.is_empty(),
         "HA runs: no start-up warning"
