@@ -54,3 +54,17 @@ pub fn assert_promtool_accepts(metrics: &str) {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The `moto_server` to run (an S3-compatible server): `MOONCAKE_MOTO_SERVER` when set (scripts/test
+/// installs it in a venv and exports it), else `moto_server` on `PATH`. Skips loudly outside CI.
+///
+/// # Panics
+/// When it is missing and `CI` is `true`.
+pub fn moto_server() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("MOONCAKE_MOTO_SERVER").map(PathBuf::from)
+        && path.is_file()
+    {
+        return Some(path);
+    }
+    require("moto_server")
+}
