@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use mooncake_engine::metadata::master_view::{ViewBackend, ViewStore};
+use mooncake_engine::metadata::master_view::{DEFAULT_CLUSTER_ID, ViewBackend, ViewStore};
 use mooncake_engine::transport::tcp::idle_connection_usable;
 use mooncake_proto::framed::{self, HEADER_LEN, MAGIC, MAX_BODY, Method};
 use mooncake_proto::master::master_service_client::MasterServiceClient;
@@ -206,12 +206,21 @@ impl MasterClient {
             moving: tokio::sync::Mutex::new(()),
         };
         let deadline = tokio::time::Instant::now() + FAILOVER_BUDGET;
+        let mut warned = tokio::time::Instant::now();
         let endpoint = loop {
             let attempt = match finder.leader_uri().await {
                 Ok(Some(leader)) => Endpoint::connect(leader, framed).await,
                 Ok(None) => Err(ClientError::NoLeader {
                     backend: label.clone(),
-                    detail: "no master leads the cluster yet".into(),
+                    detail: format!(
+                        "the master view of cluster {:?} is empty (no master runs with --enable-ha and \
+                         --cluster-id {0:?}? clients take the cluster from MC_STORE_CLUSTER_ID)",
+                        if cluster.is_empty() {
+                            DEFAULT_CLUSTER_ID
+                        } else {
+                            cluster.as_str()
+                        }
+                    ),
                 }),
                 Err(error) => Err(error),
             };
@@ -219,7 +228,10 @@ impl MasterClient {
                 Ok(endpoint) => break endpoint,
                 Err(error) if tokio::time::Instant::now() >= deadline => return Err(error),
                 Err(error) => {
-                    tracing::debug!(%error, "no reachable leader yet; retrying");
+                    if warned.elapsed() >= Duration::from_secs(3) {
+                        tracing::warn!(%error, "no reachable leader yet; still looking");
+                        warned = tokio::time::Instant::now();
+                    }
                     tokio::time::sleep(FAILOVER_PAUSE).await;
                 }
             }
