@@ -88,7 +88,7 @@ complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l ha-backend-
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l ha-backend-connstring -l ha_backend_connstring -d 'Backend address: etcd endpoints "h1:2379;h2:2379" or redis://host:port [default: none]' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l etcd-endpoints -l etcd_endpoints -d 'etcd endpoints separated by ";", used when --ha-backend-connstring is empty [default: none]' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l cluster-id -l cluster_id -d 'Namespace of HA, oplog and snapshot data: letters, digits, _ . -, at most 128 [default: mooncake_cluster]' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l ha-lease-ttl-seconds -l ha_lease_ttl_seconds -d 'Lease of the leader in the HA backend: a dead leader is replaced within this time; plain numbers are seconds [default: 4]' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l ha-lease-ttl-seconds -l ha_lease_ttl_seconds -d 'Lease of the leader in the HA backend: a dead leader is replaced within this time; plain numbers are seconds [default: 3]' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-oplog -l enable_oplog -d 'Replicate metadata changes to standbys through an etcd operation log; needs --enable-ha with etcd (not active yet) [default: false]' -r -f -a "true\t''
 false\t''"
 complete -c mooncake -n "__fish_mooncake_using_subcommand master" -l enable-snapshot -l enable_snapshot -d 'Write periodic metadata snapshots (a consistent, checksummed image of segments and objects) [default: false]' -r -f -a "true\t''

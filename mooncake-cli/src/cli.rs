@@ -37,7 +37,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "MOONCAKE_OUTPUT", value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 
-    /// The master's gRPC address (HOST:PORT or http://HOST:PORT), for data and inspection commands
+    /// The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P;
+    /// cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up
     #[arg(
         long,
         global = true,

@@ -76,7 +76,9 @@ impl AdminState {
     /// The HA metric families (empty without HA).
     pub fn ha_metrics(&self) -> String {
         match &self.ha {
-            Some(ha) => self.ha_metrics.render(&ha.snapshot(), ha.serving(), self.standbys()),
+            Some(ha) => self
+                .ha_metrics
+                .render(&ha.snapshot(), ha.serving(), self.standbys()),
             None => String::new(),
         }
     }

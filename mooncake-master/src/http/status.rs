@@ -178,7 +178,9 @@ pub async fn ha_status(State(state): State<AdminState>) -> &'static str {
 pub async fn leader(State(state): State<AdminState>) -> Json<Value> {
     let ha = HaView::of(&state);
     match ha.leader {
-        Some(leader) => Json(json!({ "present": true, "leader_address": leader, "view_version": ha.view_version })),
+        Some(leader) => {
+            Json(json!({ "present": true, "leader_address": leader, "view_version": ha.view_version }))
+        }
         None => Json(json!({ "present": false, "leader_address": null, "view_version": null })),
     }
 }
