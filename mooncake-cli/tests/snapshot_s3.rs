@@ -186,7 +186,7 @@ async fn s3_snapshots_retention_cli_and_restore() {
     assert_eq!(inspected["checksum"], "ok");
 
     // Damage the newest in the bucket: verify fails; a restarting master restores the older one.
-    let store = Store::S3(
+    let store = Store::S3(Box::new(
         S3Store::new(
             S3Settings {
                 access_key_id: "testing".into(),
@@ -201,7 +201,7 @@ async fn s3_snapshots_retention_cli_and_restore() {
             "c1",
         )
         .unwrap(),
-    );
+    ));
     let id = SnapshotId::parse(&newest).unwrap();
     let good = store.read(&id, &mut |_, _| {}).await.unwrap();
     store.write(&id, good[..good.len() - 3].to_vec()).await.unwrap();

@@ -64,7 +64,7 @@ pub type Progress<'a> = &'a mut (dyn FnMut(u64, Option<u64>) + Send);
 #[derive(Debug, Clone)]
 pub enum Store {
     Local(LocalStore),
-    S3(S3Store),
+    S3(Box<S3Store>),
 }
 
 impl Store {
@@ -72,7 +72,10 @@ impl Store {
     pub fn open(kind: &StoreKind, cluster_id: &str) -> Result<Self, StoreError> {
         match kind {
             StoreKind::Local { root } => Ok(Self::Local(LocalStore::new(root, cluster_id))),
-            StoreKind::S3 => Ok(Self::S3(S3Store::new(S3Settings::from_env()?, cluster_id)?)),
+            StoreKind::S3 => Ok(Self::S3(Box::new(S3Store::new(
+                S3Settings::from_env()?,
+                cluster_id,
+            )?))),
         }
     }
 
