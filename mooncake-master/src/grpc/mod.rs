@@ -511,7 +511,7 @@ impl MasterApi for MasterGrpc {
     ) -> Result<Response<Self::FollowStream>, Status> {
         self.admit()?;
         match &self.replication {
-            Some(replication) => Ok(Response::new(replication.follow(request.into_inner()))),
+            Some(replication) => Ok(Response::new(replication.follow(request.into_inner()).await?)),
             None => Err(Status::failed_precondition(
                 "this master keeps no change log for standbys (start it with --enable-ha)",
             )),

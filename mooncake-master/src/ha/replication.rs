@@ -13,10 +13,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use futures::StreamExt;
 use mooncake_proto::master::{FollowEvent, FollowRequest, follow_event};
 use parking_lot::Mutex;
-use tokio::sync::{Notify, mpsc};
-use tokio_stream::{Stream, StreamExt};
+use tokio::sync::Notify;
+use tokio_stream::Stream;
 use tokio_util::sync::CancellationToken;
 use tonic::Status;
 
@@ -138,82 +139,69 @@ impl Replication {
         self.acked.notify_waiters();
     }
 
-    /// Answers a standby's `Follow` call: subscribe, export the image, stream it and every change
-    /// after it; acknowledgements arrive on `requests`.
-    pub fn follow(self: &Arc<Self>, mut requests: tonic::Streaming<FollowRequest>) -> FollowStream {
-        let (tx, rx) = mpsc::channel::<Result<FollowEvent, Status>>(1024);
+    /// Answers a standby's `Follow` call: subscribe, export the image, then stream it and every change
+    /// after it straight from the change log (no relay task); acknowledgements arrive on `requests`.
+    pub async fn follow(
+        self: &Arc<Self>,
+        mut requests: tonic::Streaming<FollowRequest>,
+    ) -> Result<FollowStream, Status> {
+        let name = match requests.message().await? {
+            Some(first) if !first.follower.is_empty() => first.follower,
+            Some(_) => "unnamed standby".to_string(),
+            None => return Err(Status::cancelled("the standby left before saying who it is")),
+        };
+        let log = self
+            .service
+            .change_log()
+            .ok_or_else(|| Status::failed_precondition("this master keeps no change log"))?;
+        let (image_seq, changes) = log.subscribe();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let disconnect = CancellationToken::new();
+        self.followers.lock().insert(
+            id,
+            Follower {
+                name: name.clone(),
+                acked: None,
+                image_seq,
+                disconnect: disconnect.clone(),
+            },
+        );
+        let service = self.service.clone();
+        let mut image = tokio::task::spawn_blocking(move || service.export_image())
+            .await
+            .map_err(|e| Status::internal(format!("exporting the metadata failed: {e}")))?;
+        image.last_change = image_seq;
+        tracing::info!(standby = %name, objects = image.objects.len(), segments = image.segments.len(), "streaming metadata to a standby");
+
+        // Acknowledgements: until the standby hangs up or is dropped for lagging.
         let this = self.clone();
+        let acks_done = disconnect.clone();
         tokio::spawn(async move {
-            let name = match requests.next().await {
-                Some(Ok(first)) if !first.follower.is_empty() => first.follower,
-                Some(Ok(_)) => "unnamed standby".to_string(),
-                _ => return,
-            };
-            let Some(log) = this.service.change_log() else {
-                let _ = tx.send(Err(Status::failed_precondition("no change log"))).await;
-                return;
-            };
-            let (image_seq, mut changes) = log.subscribe();
-            let id = this.next_id.fetch_add(1, Ordering::Relaxed);
-            let disconnect = CancellationToken::new();
-            this.followers.lock().insert(
-                id,
-                Follower {
-                    name: name.clone(),
-                    acked: None,
-                    image_seq,
-                    disconnect: disconnect.clone(),
-                },
-            );
-            let service = this.service.clone();
-            let mut image = tokio::task::spawn_blocking(move || service.export_image())
-                .await
-                .unwrap_or_default();
-            image.last_change = image_seq;
-            tracing::info!(standby = %name, objects = image.objects.len(), segments = image.segments.len(), "streaming metadata to a standby");
-            let view_version = this.service.view_version();
-            let event = |event| FollowEvent {
-                view_version,
-                event: Some(event),
-            };
-            let acks = {
-                let this = this.clone();
-                let disconnect = disconnect.clone();
-                tokio::spawn(async move {
-                    loop {
-                        tokio::select! {
-                            _ = disconnect.cancelled() => break,
-                            next = requests.next() => match next {
-                                Some(Ok(ack)) => this.acknowledge(id, ack.applied),
-                                _ => break,
-                            },
-                        }
-                    }
-                    disconnect.cancel();
-                })
-            };
-            if tx
-                .send(Ok(event(follow_event::Event::Image(image))))
-                .await
-                .is_ok()
-            {
-                loop {
-                    tokio::select! {
-                        _ = disconnect.cancelled() => break,
-                        change = changes.recv() => {
-                            let Some(change) = change else { break };
-                            if tx.send(Ok(event(follow_event::Event::Change(change)))).await.is_err() {
-                                break;
-                            }
-                        }
-                    }
+            loop {
+                tokio::select! {
+                    _ = acks_done.cancelled() => break,
+                    next = requests.next() => match next {
+                        Some(Ok(ack)) => this.acknowledge(id, ack.applied),
+                        _ => break,
+                    },
                 }
             }
-            disconnect.cancel();
-            let _ = acks.await;
+            acks_done.cancel();
             this.remove(id);
         });
-        Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))
+
+        let view_version = self.service.view_version();
+        let event = move |event| {
+            Ok(FollowEvent {
+                view_version,
+                event: Some(event),
+            })
+        };
+        let image = futures::stream::once(std::future::ready(event(follow_event::Event::Image(image))));
+        let changes = tokio_stream::wrappers::UnboundedReceiverStream::new(changes)
+            .map(move |change| event(follow_event::Event::Change(change)));
+        let stream = image.chain(changes).take_until(disconnect.cancelled_owned());
+        Ok(Box::pin(stream))
     }
 
     /// Disconnects every standby (the leader steps down).
