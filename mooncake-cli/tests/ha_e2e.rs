@@ -65,6 +65,10 @@ struct Master {
 
 impl Master {
     fn start(backend: &Backend, cluster: &str) -> Self {
+        Self::start_with(backend, cluster, &[])
+    }
+
+    fn start_with(backend: &Backend, cluster: &str, extra: &[String]) -> Self {
         let (rpc_port, admin_port) = (free_port(), free_port());
         let args: Vec<String> = [
             "master",
@@ -85,7 +89,9 @@ impl Master {
             &admin_port.to_string(),
         ]
         .map(String::from)
-        .into();
+        .into_iter()
+        .chain(extra.iter().cloned())
+        .collect();
         let mut master = Self {
             process: Process(Command::new(BIN).arg("--version").spawn().unwrap()),
             rpc_port,
@@ -118,6 +124,11 @@ impl Master {
         let url = format!("http://127.0.0.1:{}{path}", self.admin_port);
         let response = reqwest::get(url).await.ok()?;
         response.text().await.ok()
+    }
+
+    async fn post(&self, path: &str) -> reqwest::StatusCode {
+        let url = format!("http://127.0.0.1:{}{path}", self.admin_port);
+        reqwest::Client::new().post(url).send().await.unwrap().status()
     }
 
     async fn ha_status(&self) -> String {
@@ -456,4 +467,78 @@ async fn a_leader_cut_off_from_etcd_stops_serving() {
     let health: serde_json::Value = serde_json::from_str(&master.get("/health").await.unwrap()).unwrap();
     assert_eq!(health["role"], "standby");
     assert_eq!(health["service_ready"], false);
+}
+
+/// Only the serving leader writes snapshots; a cluster whose masters all died comes back from the
+/// newest snapshot through its first leader, and the node that kept running serves the same bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_leader_snapshots_and_a_cold_cluster_restores_from_it() {
+    let Some(etcd) = common::shared_etcd("only_the_leader_snapshots_and_a_cold_cluster_restores_from_it") else {
+        return;
+    };
+    let backend = Backend {
+        kind: "etcd",
+        connstring: etcd.endpoint(),
+        master_address: format!("etcd://{}", etcd.endpoint()),
+        env: Vec::new(),
+    };
+    let cluster = common::unique("ha-snap");
+    let dir = tempfile::tempdir().unwrap();
+    let snapshots: Vec<String> = [
+        "--enable-snapshot",
+        "--enable-snapshot-restore",
+        "--snapshot-object-store-type",
+        "local",
+        "--snapshot-interval-seconds",
+        "3600",
+    ]
+    .map(String::from)
+    .into_iter()
+    .chain([format!("--snapshot-local-path={}", dir.path().display())])
+    .collect();
+    let mut a = Master::start_with(&backend, &cluster, &snapshots);
+    serving_leader(&[&a]).await;
+    let mut b = Master::start_with(&backend, &cluster, &snapshots);
+    wait_for("the second master as standby", Duration::from_secs(20), async || {
+        (b.ha_status().await == "standby").then_some(())
+    })
+    .await;
+    let _node = join_node(&backend, &cluster);
+    wait_for("the node's segment", Duration::from_secs(20), async || {
+        let segments = a.get("/get_all_segments").await?;
+        (!segments.trim().is_empty()).then_some(())
+    })
+    .await;
+
+    // SAFETY: only this test's threads read the environment; set before the client is built.
+    unsafe { std::env::set_var("MC_STORE_CLUSTER_ID", &cluster) };
+    let mut config = ClientConfig::new(backend.master_address.clone());
+    config.global_segment_size = 0;
+    let client = Client::connect(config).await.unwrap();
+    for i in 0..20 {
+        client.put(&format!("snap-key-{i}"), &value_of(i)).await.unwrap();
+    }
+    assert_eq!(a.post("/api/v1/snapshots").await, reqwest::StatusCode::CREATED);
+    assert_eq!(
+        b.post("/api/v1/snapshots").await,
+        reqwest::StatusCode::SERVICE_UNAVAILABLE,
+        "a standby must not write snapshots (its core is empty)"
+    );
+
+    // Every master dies; the first one back leads from the snapshot.
+    a.process.kill();
+    b.process.kill();
+    a.restart();
+    wait_for("the restarted master to lead", Duration::from_secs(20), async || {
+        (a.ha_status().await == "serving").then_some(())
+    })
+    .await;
+    for i in 0..20 {
+        let key = format!("snap-key-{i}");
+        let value = client.get(&key).await;
+        assert_eq!(value.ok(), Some(value_of(i)), "{key} restored from the snapshot");
+    }
+    let health: serde_json::Value = serde_json::from_str(&a.get("/health").await.unwrap()).unwrap();
+    assert_eq!(health["snapshot"]["restore"]["keys"], 20, "{health}");
+    client.close().await.unwrap();
 }

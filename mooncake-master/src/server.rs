@@ -183,7 +183,18 @@ pub async fn serve(
     }
 
     let ha = match &config.ha {
-        Some(ha) => Some(HaMember::connect(ha, &config.cluster_id, rpc_addr, service.clone(), None).await?),
+        Some(ha) => {
+            // An HA member serves nothing until it leads: a restored snapshot becomes the metadata the
+            // first leader of the cluster starts from, and only a serving leader writes snapshots.
+            let restored = service.export_image();
+            let initial = (!restored.segments.is_empty() || !restored.objects.is_empty()).then_some(restored);
+            service.clear();
+            if let Some(snapshots) = &snapshots {
+                snapshots.set_active(false);
+            }
+            let member = HaMember::connect(ha, &config.cluster_id, rpc_addr, service.clone(), initial).await?;
+            Some(member.with_snapshots(snapshots.clone()))
+        }
         None => None,
     };
 

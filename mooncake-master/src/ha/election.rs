@@ -39,6 +39,8 @@ pub struct Election {
     /// Metadata for the first leader of a cluster (a restored snapshot), used when no leader's
     /// metadata was ever received.
     pub initial: Option<MetadataImage>,
+    /// The snapshot writer, allowed to write only while this master serves as leader.
+    pub snapshots: Option<Arc<crate::snapshot::Snapshotter>>,
 }
 
 async fn pause(cancel: &CancellationToken, how_long: Duration) {
@@ -163,6 +165,9 @@ impl Election {
         }
         self.service.set_view_version(leadership.version);
         self.state.set_phase(HaPhase::Serving);
+        if let Some(snapshots) = &self.snapshots {
+            snapshots.set_active(true);
+        }
         tracing::info!(view_version = leadership.version, address = %self.state.address(), "serving as leader");
 
         let mut tick = tokio::time::interval(self.ttl / 3);
@@ -193,6 +198,9 @@ impl Election {
                     }
                 }
             }
+        }
+        if let Some(snapshots) = &self.snapshots {
+            snapshots.deactivate().await;
         }
         self.replication.disconnect_all();
         self.service.clear();

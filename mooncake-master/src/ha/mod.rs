@@ -84,10 +84,17 @@ impl HaMember {
                 ttl: config.lease_ttl,
                 name: address,
                 initial,
+                snapshots: None,
             },
             state,
             replication,
         })
+    }
+
+    /// Lets only the serving leader write snapshots.
+    pub fn with_snapshots(mut self, snapshots: Option<Arc<crate::snapshot::Snapshotter>>) -> Self {
+        self.election.snapshots = snapshots;
+        self
     }
 
     /// Runs the election until `cancel` (a leader then releases the view).

@@ -33,6 +33,8 @@ pub struct Snapshotter {
     newest: Mutex<Option<SnapshotId>>,
     /// Cleared on a master that must not write (an HA standby).
     active: AtomicBool,
+    /// Held while the metadata is exported, so a deposed HA leader does not clear its core mid-export.
+    exporting: tokio::sync::Mutex<()>,
 }
 
 impl Snapshotter {
@@ -53,6 +55,7 @@ impl Snapshotter {
             running: tokio::sync::Mutex::new(()),
             newest: Mutex::new(newest),
             active: AtomicBool::new(true),
+            exporting: tokio::sync::Mutex::new(()),
         }))
     }
 
@@ -72,6 +75,13 @@ impl Snapshotter {
     /// Allows or refuses writing (an HA standby sets `false`; a new leader `true`).
     pub fn set_active(&self, active: bool) {
         self.active.store(active, Ordering::Relaxed);
+    }
+
+    /// Stops writing and waits until no export is reading the core (an HA leader stepping down clears
+    /// it next).
+    pub async fn deactivate(&self) {
+        self.set_active(false);
+        drop(self.exporting.lock().await);
     }
 
     /// Writes a snapshot now: export, encode, upload, move `latest`, apply retention.
@@ -117,6 +127,10 @@ impl Snapshotter {
     }
 
     async fn write_one(&self, started: Instant) -> Result<SnapshotInfo, SnapshotError> {
+        let exporting = self.exporting.lock().await;
+        if !self.active.load(Ordering::Relaxed) {
+            return Err(SnapshotError::Inactive);
+        }
         let service = self.service.clone();
         let (bytes, keys, segments, created_at) = tokio::task::spawn_blocking(move || {
             let image = service.export_image();
@@ -130,6 +144,7 @@ impl Snapshotter {
         })
         .await
         .map_err(|e| SnapshotError::Task(e.to_string()))?;
+        drop(exporting);
         let id = SnapshotId::next(created_at, self.newest.lock().as_ref());
         let size = bytes.len() as u64;
         let backup = self.config.backup_dir.clone().map(|dir| (dir, bytes.clone()));
