@@ -151,6 +151,22 @@ pub enum Command {
     /// --output json one document for scripts (see bench/ for the side-by-side comparison with the
     /// C++ Mooncake, Redis and this machine's limits).
     Bench(Box<crate::commands::bench::BenchArgs>),
+
+    /// Watch a live cluster: capacity, keys, segments, request and error rates, HA, snapshots
+    ///
+    /// A terminal dashboard of the master at --admin (its /metrics and /health), refreshed every
+    /// --interval. Keys:
+    ///   1 / 2 / 3, Tab    overview, segments, requests (per operation)
+    ///   s / r             sort the segments by name, used, capacity, use%; reverse
+    ///   ?                 explain the figures        q, Esc, Ctrl-C   quit
+    /// Rates are per second between two polls. While the master does not answer, a red banner names
+    /// the URL and the error, the last good figures stay (greyed), and every tick retries.
+    /// Examples:
+    ///   mooncake top                                         # the master on 127.0.0.1:9003
+    ///   mooncake --admin http://10.0.0.1:9003 top --interval 500ms
+    ///   mooncake top --once > frame.txt                      # one frame as text, no terminal needed
+    #[command(verbatim_doc_comment)]
+    Top(crate::commands::top::TopArgs),
 }
 
 /// `--log-level` values.

@@ -52,6 +52,7 @@ pub fn run_with(argv: impl IntoIterator<Item = OsString>) -> anyhow::Result<Exit
         Command::Up(args) => commands::up::run(args, &cli.global),
         Command::Doctor(args) => commands::doctor::run(args, &cli.global),
         Command::Bench(args) => commands::bench::run(*args, &cli.global),
+        Command::Top(args) => commands::top::run(args, &cli.global),
     }
 }
 

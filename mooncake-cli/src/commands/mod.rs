@@ -9,6 +9,7 @@ pub mod node;
 pub mod query_key;
 pub mod segments;
 pub mod snapshot;
+pub mod top;
 pub mod up;
 
 use anyhow::Context;
