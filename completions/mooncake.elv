@@ -43,6 +43,7 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand up 'Start a single-host store: a master with the embedded metadata server plus one node'
             cand doctor 'Check this host and the cluster for the usual RDMA and network mistakes'
             cand bench 'Measure put/get throughput and latency of a cluster (or one started with --local)'
+            cand top 'Watch a live cluster: capacity, keys, segments, request and error rates, HA, snapshots'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mooncake;master'= {
@@ -788,6 +789,22 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mooncake;top'= {
+            cand --interval 'How often to poll the master: 1s, 500ms, 2.5s (a plain number is seconds; at least 50ms)'
+            cand --log-level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --log_level 'Log level on stderr; RUST_LOG, when set, overrides it with full filter directives'
+            cand --output 'Output format of query commands'
+            cand --master 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up'
+            cand --master_server 'The master: HOST:PORT, http://HOST:PORT, or an HA cluster (etcd://H1:2379;H2:2379, redis://H:P; cluster from MC_STORE_CLUSTER_ID) whose current leader is looked up'
+            cand --metadata-server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --metadata_server 'Where transfer-engine descriptors live (P2PHANDSHAKE, http://…/metadata, etcd://…), for put/get'
+            cand --admin 'The master''s admin HTTP base URL'
+            cand --once 'Print one frame as text on stdout and exit, instead of the interactive dashboard'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mooncake;help'= {
             cand master 'Run the master: the service that decides where every object lives (also `mooncake_master`)'
             cand completions 'Print the shell completion script for SHELL on stdout'
@@ -802,6 +819,7 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand up 'Start a single-host store: a master with the embedded metadata server plus one node'
             cand doctor 'Check this host and the cluster for the usual RDMA and network mistakes'
             cand bench 'Measure put/get throughput and latency of a cluster (or one started with --local)'
+            cand top 'Watch a live cluster: capacity, keys, segments, request and error rates, HA, snapshots'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mooncake;help;master'= {
@@ -868,6 +886,8 @@ set edit:completion:arg-completer[mooncake] = {|@words|
         &'mooncake;help;doctor;cluster'= {
         }
         &'mooncake;help;bench'= {
+        }
+        &'mooncake;help;top'= {
         }
         &'mooncake;help;help'= {
         }

@@ -154,17 +154,21 @@ pub enum Command {
 
     /// Watch a live cluster: capacity, keys, segments, request and error rates, HA, snapshots
     ///
-    /// A terminal dashboard of the master at --admin (its /metrics and /health), refreshed every
-    /// --interval. Keys:
-    ///   1 / 2 / 3, Tab    overview, segments, requests (per operation)
-    ///   s / r             sort the segments by name, used, capacity, use%; reverse
-    ///   ?                 explain the figures        q, Esc, Ctrl-C   quit
-    /// Rates are per second between two polls. While the master does not answer, a red banner names
-    /// the URL and the error, the last good figures stay (greyed), and every tick retries.
+    /// A terminal dashboard of the master at --admin (its /metrics and
+    /// /health), refreshed every --interval. Keys:
+    ///   1 2 3, Tab   overview, segments, requests per operation
+    ///   s, r         segments: next sort column, reverse
+    ///   ?            explain the figures
+    ///   q, Esc       quit (also Ctrl-C)
+    ///
+    /// Rates are per second between two polls. While the master does not
+    /// answer, a red banner names the URL and the error, the last good
+    /// figures stay (greyed), and every tick retries.
+    ///
     /// Examples:
-    ///   mooncake top                                         # the master on 127.0.0.1:9003
+    ///   mooncake top
     ///   mooncake --admin http://10.0.0.1:9003 top --interval 500ms
-    ///   mooncake top --once > frame.txt                      # one frame as text, no terminal needed
+    ///   mooncake top --once > frame.txt    # one frame, no terminal
     #[command(verbatim_doc_comment)]
     Top(crate::commands::top::TopArgs),
 }
