@@ -299,36 +299,40 @@ async fn failover_keeps_acknowledged_keys(backend: Backend) {
     stop.store(true, Ordering::Relaxed);
     load.await.unwrap();
 
-    let log = log.lock();
-    let window = match (log.errors.first(), log.errors.last()) {
-        (Some(first), Some(last)) => format!(
-            "{} errors from +{:?} to +{:?} after the kill",
-            log.errors.len(),
-            first.0.saturating_duration_since(killed_at),
-            last.0.saturating_duration_since(killed_at)
-        ),
-        _ => "no errors".to_string(),
-    };
-    eprintln!(
-        "{} failover: standby serving {took_over:?} after kill -9; first put on the new leader after {:?}; \
+    let after: Vec<u64> = {
+        let log = log.lock();
+        let window = match (log.errors.first(), log.errors.last()) {
+            (Some(first), Some(last)) => format!(
+                "{} errors from +{:?} to +{:?} after the kill",
+                log.errors.len(),
+                first.0.saturating_duration_since(killed_at),
+                last.0.saturating_duration_since(killed_at)
+            ),
+            _ => "no errors".to_string(),
+        };
+        eprintln!(
+            "{} failover: standby serving {took_over:?} after kill -9; first put on the new leader after {:?}; \
          error window: {window}",
-        backend.kind,
-        resumed - killed_at
-    );
-    // Calls wait for the new leader and a put cut by the change is run again there: no operation of
-    // the load fails.
-    let errors: Vec<&String> = log.errors.iter().map(|(_, e)| e).collect();
-    assert!(errors.is_empty(), "operations failed during the failover: {errors:?}");
-    let longest_stall = log
-        .ok_after
-        .values()
-        .zip(log.ok_after.values().skip(1))
-        .map(|(a, b)| b.saturating_duration_since(*a))
-        .max()
-        .unwrap_or_default();
-    eprintln!("longest gap between two acknowledged puts: {longest_stall:?}");
-    let after: Vec<u64> = log.acknowledged.clone();
-    drop(log);
+            backend.kind,
+            resumed - killed_at
+        );
+        // Calls wait for the new leader and a put cut by the change is run again there: no operation of
+        // the load fails.
+        let errors: Vec<&String> = log.errors.iter().map(|(_, e)| e).collect();
+        assert!(
+            errors.is_empty(),
+            "operations failed during the failover: {errors:?}"
+        );
+        let longest_stall = log
+            .ok_after
+            .values()
+            .zip(log.ok_after.values().skip(1))
+            .map(|(a, b)| b.saturating_duration_since(*a))
+            .max()
+            .unwrap_or_default();
+        eprintln!("longest gap between two acknowledged puts: {longest_stall:?}");
+        log.acknowledged.clone()
+    };
 
     for i in acknowledged_before_kill.iter().chain(&after) {
         let value = client.get(&format!("ha-key-{i}")).await;
@@ -341,13 +345,24 @@ async fn failover_keeps_acknowledged_keys(backend: Backend) {
 
     // Operator commands given the backend find the new leader too.
     let query = Command::new(BIN)
-        .args(["--master", &backend.master_address, "--output", "json", "query-key", "ha-key-1"])
+        .args([
+            "--master",
+            &backend.master_address,
+            "--output",
+            "json",
+            "query-key",
+            "ha-key-1",
+        ])
         .envs(backend.env.iter().map(|(k, v)| (*k, v.as_str())))
         .env("MC_STORE_CLUSTER_ID", &cluster)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&query.stdout);
-    assert!(query.status.success(), "{stdout}{}", String::from_utf8_lossy(&query.stderr));
+    assert!(
+        query.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&query.stderr)
+    );
     assert!(stdout.contains("ha-key-1"), "{stdout}");
 
     // The old leader comes back as a standby and catches up.
@@ -473,7 +488,8 @@ async fn a_leader_cut_off_from_etcd_stops_serving() {
 /// newest snapshot through its first leader, and the node that kept running serves the same bytes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_leader_snapshots_and_a_cold_cluster_restores_from_it() {
-    let Some(etcd) = common::shared_etcd("only_the_leader_snapshots_and_a_cold_cluster_restores_from_it") else {
+    let Some(etcd) = common::shared_etcd("only_the_leader_snapshots_and_a_cold_cluster_restores_from_it")
+    else {
         return;
     };
     let backend = Backend {
@@ -499,9 +515,11 @@ async fn only_the_leader_snapshots_and_a_cold_cluster_restores_from_it() {
     let mut a = Master::start_with(&backend, &cluster, &snapshots);
     serving_leader(&[&a]).await;
     let mut b = Master::start_with(&backend, &cluster, &snapshots);
-    wait_for("the second master as standby", Duration::from_secs(20), async || {
-        (b.ha_status().await == "standby").then_some(())
-    })
+    wait_for(
+        "the second master as standby",
+        Duration::from_secs(20),
+        async || (b.ha_status().await == "standby").then_some(()),
+    )
     .await;
     let _node = join_node(&backend, &cluster);
     wait_for("the node's segment", Duration::from_secs(20), async || {
@@ -529,9 +547,11 @@ async fn only_the_leader_snapshots_and_a_cold_cluster_restores_from_it() {
     a.process.kill();
     b.process.kill();
     a.restart();
-    wait_for("the restarted master to lead", Duration::from_secs(20), async || {
-        (a.ha_status().await == "serving").then_some(())
-    })
+    wait_for(
+        "the restarted master to lead",
+        Duration::from_secs(20),
+        async || (a.ha_status().await == "serving").then_some(()),
+    )
     .await;
     for i in 0..20 {
         let key = format!("snap-key-{i}");

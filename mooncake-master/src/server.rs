@@ -192,7 +192,8 @@ pub async fn serve(
             if let Some(snapshots) = &snapshots {
                 snapshots.set_active(false);
             }
-            let member = HaMember::connect(ha, &config.cluster_id, rpc_addr, service.clone(), initial).await?;
+            let member =
+                HaMember::connect(ha, &config.cluster_id, rpc_addr, service.clone(), initial).await?;
             Some(member.with_snapshots(snapshots.clone()))
         }
         None => None,

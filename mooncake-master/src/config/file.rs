@@ -271,7 +271,10 @@ mod tests {
         }
         let ha = load(&conf.join("master-ha.yaml")).and_then(|args| args.resolve());
         let ha = ha.unwrap_or_else(|e| panic!("master-ha.yaml: {e}"));
-        assert!(ha.ha.is_some_and(|ha| ha.lease_ttl.as_secs() == 3), "master-ha.yaml runs HA");
+        assert!(
+            ha.ha.is_some_and(|ha| ha.lease_ttl.as_secs() == 3),
+            "master-ha.yaml runs HA"
+        );
         assert_eq!(ha.rpc_listen.to_string(), "10.0.0.1:50051");
     }
 }

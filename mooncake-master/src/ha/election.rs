@@ -150,7 +150,10 @@ impl Election {
             .set_leader(Some(self.state.address().to_string()), leadership.version);
         self.service.clear();
         let (image, source) = if copy.synced {
-            (Some(copy.image()), "the previous leader's replicated metadata")
+            (
+                Some(copy.into_image()),
+                "the previous leader's replicated metadata",
+            )
         } else {
             (self.initial.take(), "the restored snapshot")
         };

@@ -78,14 +78,14 @@ impl FollowerState {
         }
     }
 
-    /// The copy as an image (for promotion).
-    pub fn image(&self) -> MetadataImage {
+    /// The copy as an image (for promotion; moved, not copied).
+    pub fn into_image(self) -> MetadataImage {
         MetadataImage {
             view_version: self.view_version,
             created_at_unix_ms: crate::service::unix_ms(),
             last_change: self.applied,
-            segments: self.segments.values().cloned().collect(),
-            objects: self.objects.values().cloned().collect(),
+            segments: self.segments.into_values().collect(),
+            objects: self.objects.into_values().collect(),
         }
     }
 }
@@ -211,7 +211,7 @@ mod tests {
         state.apply(change(4, Change::ObjectStored(object("k3", &["b"]))));
         state.apply(change(5, Change::SegmentUnmounted("a".into())));
         state.apply(change(6, Change::ObjectRemoved("k3".into())));
-        let image = state.image();
+        let image = state.into_image();
         assert_eq!(image.last_change, 6);
         assert_eq!(image.segments.len(), 1);
         let keys: Vec<_> = image.objects.iter().map(|o| o.key.as_str()).collect();

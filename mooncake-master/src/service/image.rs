@@ -8,6 +8,7 @@
 //! every segment owner one `client_ttl` to ping (objects on nodes that never come back disappear with
 //! their segments) and never drops an object for a read lease that lapsed while the master was down.
 
+use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use mooncake_proto::master::metadata_change::Change;
@@ -144,22 +145,60 @@ impl MasterService {
             report.segments += 1;
         }
         let table = self.segments.load();
-        for object in &image.objects {
-            let mut replicas: SmallVec<[Replica; 1]> = SmallVec::new();
-            for replica in &object.replicas {
-                let segment = Uuid::parse_str(&replica.segment_id)
+        let segments: Vec<&std::sync::Arc<MountedSegment>> = image
+            .segments
+            .iter()
+            .filter_map(|s| {
+                Uuid::parse_str(&s.id)
                     .ok()
-                    .and_then(|id| table.by_id(SegmentId(id)));
+                    .and_then(|id| table.by_id(SegmentId(id)))
+            })
+            .collect();
+        let index_of: HashMap<String, usize> = segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.spec.id.to_string(), i))
+            .collect();
+        // Claim the ranges segment by segment in offset order: the allocator's free list then stays a
+        // few ranges long instead of one per hole between claims (restore time grows with it).
+        let mut claims: Vec<(usize, u64, u64, usize, usize)> = Vec::with_capacity(image.objects.len());
+        for (o, object) in image.objects.iter().enumerate() {
+            for (r, replica) in object.replicas.iter().enumerate() {
+                let segment = index_of.get(replica.segment_id.as_str()).copied().or_else(|| {
+                    let id = Uuid::parse_str(&replica.segment_id).ok()?;
+                    index_of.get(&id.to_string()).copied()
+                });
                 match segment {
-                    Some(segment) if segment.reserve(replica.offset, object.size) => replicas.push(Replica {
-                        segment: segment.slot,
-                        offset: replica.offset,
-                    }),
-                    _ => report.dropped_replicas += 1,
+                    Some(segment) => claims.push((segment, replica.offset, object.size, o, r)),
+                    None => report.dropped_replicas += 1,
                 }
             }
-            let owner = Uuid::parse_str(&object.owner).map_or(ClientId(Uuid::nil()), ClientId);
+        }
+        claims.sort_unstable();
+        let mut granted: Vec<SmallVec<[(usize, Replica); 1]>> = vec![SmallVec::new(); image.objects.len()];
+        for (segment, offset, len, o, r) in claims {
+            let segment = segments[segment];
+            if segment.reserve(offset, len) {
+                granted[o].push((
+                    r,
+                    Replica {
+                        segment: segment.slot,
+                        offset,
+                    },
+                ));
+            } else {
+                report.dropped_replicas += 1;
+            }
+        }
+        let mut owners: HashMap<&str, ClientId> = HashMap::new();
+        for (object, mut placed) in image.objects.iter().zip(granted) {
+            placed.sort_unstable_by_key(|(r, _)| *r);
+            let replicas: SmallVec<[Replica; 1]> = placed.into_iter().map(|(_, replica)| replica).collect();
+            let owner = *owners
+                .entry(object.owner.as_str())
+                .or_insert_with(|| Uuid::parse_str(&object.owner).map_or(ClientId(Uuid::nil()), ClientId));
             if replicas.is_empty() || object.size == 0 || object.key.is_empty() {
+                self.free_replicas(&replicas, object.size);
                 report.dropped_objects += 1;
                 continue;
             }

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod eviction;
+mod image;
 mod leases;
 mod liveness;
 mod placement;
