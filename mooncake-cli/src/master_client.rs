@@ -83,7 +83,9 @@ pub async fn leader_address(addr: &str) -> Result<String, Unreachable> {
         .map_err(|e| unreachable(chain(&e)))?;
     match store.current().await.map_err(|e| unreachable(chain(&e)))? {
         Some(view) => Ok(view.leader),
-        None => Err(unreachable("no master leads the cluster (the master view is empty)".into())),
+        None => Err(unreachable(
+            "no master leads the cluster (the master view is empty)".into(),
+        )),
     }
 }
 

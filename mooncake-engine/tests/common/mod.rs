@@ -207,9 +207,24 @@ impl EtcdCluster {
                 let mut command = Command::new(binary);
                 command
                     .args(["--name", &format!("m{i}"), "--data-dir", "data"])
-                    .args(["--listen-client-urls", &client_url, "--advertise-client-urls", &client_url])
-                    .args(["--listen-peer-urls", &peer_url, "--initial-advertise-peer-urls", &peer_url])
-                    .args(["--initial-cluster", &initial_cluster, "--initial-cluster-state", "new"])
+                    .args([
+                        "--listen-client-urls",
+                        &client_url,
+                        "--advertise-client-urls",
+                        &client_url,
+                    ])
+                    .args([
+                        "--listen-peer-urls",
+                        &peer_url,
+                        "--initial-advertise-peer-urls",
+                        &peer_url,
+                    ])
+                    .args([
+                        "--initial-cluster",
+                        &initial_cluster,
+                        "--initial-cluster-state",
+                        "new",
+                    ])
                     .args(["--initial-cluster-token", "mooncake-test", "--log-level", "warn"]);
                 ServerProcess::spawn("etcd", command)
             })
@@ -229,7 +244,11 @@ impl EtcdCluster {
 
     /// `127.0.0.1:<port>` of every member, `;`-separated (the form `--etcd-endpoints` takes).
     pub fn endpoints(&self) -> String {
-        let endpoints: Vec<String> = self.client_ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+        let endpoints: Vec<String> = self
+            .client_ports
+            .iter()
+            .map(|p| format!("127.0.0.1:{p}"))
+            .collect();
         endpoints.join(";")
     }
 
