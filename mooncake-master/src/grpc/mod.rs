@@ -61,11 +61,15 @@ impl MasterGrpc {
         }
     }
 
-    /// Waits until the in-sync standbys have every change made so far (HA leaders only).
-    async fn replicated(&self) {
+    /// Waits until the in-sync standbys have every change made so far (HA leaders only), then checks
+    /// that this master still leads: a leader deposed while the request ran must not acknowledge a
+    /// change its successor may never have received (the client retries on the new leader).
+    async fn replicated(&self) -> Result<(), Status> {
         if let Some(replication) = &self.replication {
             replication.wait_replicated().await;
+            self.admit()?;
         }
+        Ok(())
     }
 
     /// Wraps the service for a tonic server.
@@ -131,7 +135,7 @@ impl MasterApi for MasterGrpc {
         let result =
             convert::client_id(&r.client_id).and_then(|c| self.service.put_end(c, &r.key, r.checksum));
         let response = ack(result);
-        self.replicated().await;
+        self.replicated().await?;
         self.done(Op::PutEnd, started, response.code != 0, response)
     }
 
@@ -193,7 +197,7 @@ impl MasterApi for MasterGrpc {
                 .collect(),
             Err(error) => vec![error.code() as i32; r.keys.len()],
         };
-        self.replicated().await;
+        self.replicated().await?;
         self.done_batch(
             Op::BatchPutEnd,
             started,
@@ -319,7 +323,7 @@ impl MasterApi for MasterGrpc {
         self.admit()?;
         let r = request.into_inner();
         let response = ack(self.service.remove(&r.key, r.force));
-        self.replicated().await;
+        self.replicated().await?;
         self.done(Op::Remove, started, response.code != 0, response)
     }
 
@@ -336,7 +340,7 @@ impl MasterApi for MasterGrpc {
             .iter()
             .map(convert::code)
             .collect();
-        self.replicated().await;
+        self.replicated().await?;
         self.done_batch(
             Op::BatchRemove,
             started,
@@ -352,7 +356,7 @@ impl MasterApi for MasterGrpc {
         let started = Instant::now();
         self.admit()?;
         let removed = self.service.remove_all(request.into_inner().force);
-        self.replicated().await;
+        self.replicated().await?;
         self.done(
             Op::RemoveAll,
             started,
@@ -373,7 +377,7 @@ impl MasterApi for MasterGrpc {
             code: convert::code(&result),
             removed: result.unwrap_or(0),
         };
-        self.replicated().await;
+        self.replicated().await?;
         self.done(Op::RemoveByRegex, started, response.code != 0, response)
     }
 
@@ -392,7 +396,7 @@ impl MasterApi for MasterGrpc {
                 .mount_segment(client, convert::segment_spec(segment)?)
         });
         let response = ack(result);
-        self.replicated().await;
+        self.replicated().await?;
         self.done(Op::MountSegment, started, response.code != 0, response)
     }
 
@@ -412,7 +416,7 @@ impl MasterApi for MasterGrpc {
             self.service.remount_segments(client, specs)
         });
         let response = ack(result);
-        self.replicated().await;
+        self.replicated().await?;
         self.done(Op::RemountSegment, started, response.code != 0, response)
     }
 
@@ -428,7 +432,7 @@ impl MasterApi for MasterGrpc {
                 .unmount_segment(id, Duration::from_millis(r.grace_period_ms))
         });
         let response = ack(result);
-        self.replicated().await;
+        self.replicated().await?;
         self.done(Op::UnmountSegment, started, response.code != 0, response)
     }
 
