@@ -249,6 +249,38 @@ fn an_unreachable_master_shows_the_banner_and_q_still_quits() {
 }
 
 #[test]
+fn sigterm_ends_top_and_restores_the_terminal() {
+    let Some(tmux) = require("tmux") else {
+        return;
+    };
+    let url = format!("http://127.0.0.1:{}", free_port());
+    let term = Tmux::start(tmux, "term", &format!("{BIN} --admin {url} top --interval 200ms"));
+    term.wait_for(&[&format!("master unreachable at {url}")]);
+    assert!(term.alternate_on(), "top draws on the alternate screen");
+    // Anchored at the binary: the shell running the pane's command line carries the same words.
+    let pattern = format!("^{BIN} --admin {url} top");
+    let pgrep = Command::new("pgrep")
+        .args(["-f", "--", &pattern])
+        .output()
+        .unwrap();
+    let pids = String::from_utf8_lossy(&pgrep.stdout).into_owned();
+    let pid = pids
+        .lines()
+        .next()
+        .unwrap_or_else(|| panic!("top's pid: {pids:?}"));
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let screen = term.wait_for(&["top exited with"]);
+    assert!(screen.contains("top exited with 0"), "{screen}");
+    assert!(!term.alternate_on(), "the alternate screen was left:\n{screen}");
+}
+
+#[test]
 fn without_a_terminal_top_refuses_and_points_at_once() {
     let out = Command::new(BIN)
         .args(["--admin", "http://127.0.0.1:1", "top"])

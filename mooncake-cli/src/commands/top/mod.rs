@@ -20,7 +20,8 @@ mod fixtures;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -85,6 +86,24 @@ pub fn run(args: TopArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     if args.once {
         return once(&runtime, &fetcher, &mut dashboard);
     }
+    // SIGTERM/SIGHUP end the dashboard like `q` does, so the terminal is restored (Ctrl-C arrives as a
+    // key in raw mode).
+    let stop = Arc::new(AtomicBool::new(false));
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let _entered = runtime.enter();
+        let mut terminate = signal(SignalKind::terminate()).context("listen for SIGTERM")?;
+        let mut hangup = signal(SignalKind::hangup()).context("listen for SIGHUP")?;
+        let stop = stop.clone();
+        runtime.spawn(async move {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = hangup.recv() => {}
+            }
+            stop.store(true, Ordering::Relaxed);
+        });
+    }
     let (sender, polls) = mpsc::channel();
     let interval = args.interval;
     runtime.spawn(async move {
@@ -97,7 +116,7 @@ pub fn run(args: TopArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             }
         }
     });
-    let result = interactive(&mut dashboard, &polls);
+    let result = interactive(&mut dashboard, &polls, &stop);
     runtime.shutdown_background();
     result.map(|()| ExitCode::SUCCESS)
 }
@@ -106,9 +125,13 @@ pub fn run(args: TopArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 fn interactive(
     dashboard: &mut Dashboard,
     polls: &mpsc::Receiver<Result<state::Poll, state::PollError>>,
+    stop: &AtomicBool,
 ) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter()?;
     loop {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         while let Ok(outcome) = polls.try_recv() {
             dashboard.apply(outcome);
         }
