@@ -220,7 +220,20 @@ impl Client {
             Err(error) if self.inner.master.current_master() != master => {
                 tracing::info!(%key, %error, "the master leader changed during the put; putting again");
                 match self.put_once(key, value, config).await {
-                    Err(ClientError::AlreadyExists { .. }) => Ok(()),
+                    // The first attempt's PutEnd may have landed before the change: then the key holds
+                    // exactly our value (same size and checksum), and the put succeeded.
+                    Err(error @ ClientError::AlreadyExists { .. }) => {
+                        let stored = self.inner.master.get_replica_list(key).await?;
+                        let size = stored
+                            .replicas
+                            .iter()
+                            .filter_map(|r| r.buffer.as_ref())
+                            .map(|b| b.size)
+                            .next();
+                        let ours = size == Some(value.len() as u64)
+                            && stored.checksum.is_none_or(|sum| sum == checksum(value));
+                        if ours { Ok(()) } else { Err(error) }
+                    }
                     other => other,
                 }
             }

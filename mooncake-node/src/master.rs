@@ -81,12 +81,22 @@ struct Endpoint {
 
 impl Endpoint {
     async fn connect(uri: String, framed: bool) -> Result<Self, ClientError> {
-        let rpc = MasterServiceClient::connect(uri.clone())
+        let unreachable = |source| ClientError::Unreachable {
+            addr: uri.clone(),
+            source,
+        };
+        // Bounded like the framed path: a call to a master that vanished (powered off, partitioned)
+        // fails within IO_TIMEOUT instead of hanging, so HA clients can move on.
+        let channel = tonic::transport::Endpoint::from_shared(uri.clone())
+            .map_err(unreachable)?
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(IO_TIMEOUT)
+            .http2_keep_alive_interval(Duration::from_secs(5))
+            .keep_alive_timeout(Duration::from_secs(5))
+            .connect()
             .await
-            .map_err(|source| ClientError::Unreachable {
-                addr: uri.clone(),
-                source,
-            })?;
+            .map_err(unreachable)?;
+        let rpc = MasterServiceClient::new(channel);
         let framed = match socket_addrs(&uri) {
             addrs if framed && !addrs.is_empty() => {
                 let pool = FramedPool::new(addrs);

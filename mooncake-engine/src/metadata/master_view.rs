@@ -218,7 +218,8 @@ impl ViewStore {
         match self {
             Self::Etcd { client, key, label } => {
                 let mut leases = client.lease_client();
-                let ttl_s = ttl.as_secs().max(1) as i64;
+                // etcd leases are whole seconds: round up, never grant less than the master trusts.
+                let ttl_s = ttl.as_millis().div_ceil(1000).max(1) as i64;
                 let lease = within("lease grant", key, label, leases.grant(ttl_s, None))
                     .await?
                     .id();

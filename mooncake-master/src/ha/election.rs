@@ -55,10 +55,13 @@ impl Election {
     pub async fn run(mut self, cancel: CancellationToken) {
         let mut copy = FollowerState::default();
         let mut last_error = String::new();
+        // The newest view version seen: a copy taken under an older leader is not current.
+        let mut newest_view = 0i64;
         while !cancel.is_cancelled() {
             self.state.set_phase(HaPhase::Standby);
             match self.store.current().await {
                 Ok(Some(view)) => {
+                    newest_view = newest_view.max(view.version);
                     self.state.set_leader(Some(view.leader.clone()), view.version);
                     if view.leader == self.state.address() {
                         // Our own entry from an earlier life: wait for its lease to lapse.
@@ -78,7 +81,7 @@ impl Election {
                 }
                 Ok(None) => {
                     self.state.set_leader(None, 0);
-                    if !copy.synced {
+                    if !(copy.synced && copy.view_version >= newest_view) {
                         pause(&cancel, UNSYNCED_DELAY).await;
                         if cancel.is_cancelled() || !matches!(self.store.current().await, Ok(None)) {
                             continue;
@@ -126,7 +129,31 @@ impl Election {
         }
     }
 
-    /// Leads with `leadership` until it is lost or `cancel`; returns the (empty) copy to follow with.
+    /// One keep-alive, bounded by a third of the TTL; `true` when leadership was renewed in time
+    /// (a renewal that comes back after this master stopped trusting its lease counts as lost).
+    async fn renew(&self, leadership: &Leadership) -> bool {
+        let sent = Instant::now();
+        let outcome = tokio::time::timeout(self.ttl / 3, self.store.keep_alive(leadership, self.ttl)).await;
+        match outcome {
+            Ok(Ok(true)) => {
+                self.state.renewed(sent, self.ttl);
+                if self.state.lease_certain() {
+                    return true;
+                }
+                tracing::warn!("leadership keep-alive came back too late to trust the lease");
+            }
+            Ok(Ok(false)) => tracing::warn!("leadership lost: the master view is no longer ours"),
+            Ok(Err(error)) => tracing::warn!(%error, "leadership keep-alive failed"),
+            Err(_) => tracing::warn!(
+                timeout_ms = (self.ttl / 3).as_millis() as u64,
+                "leadership keep-alive timed out"
+            ),
+        }
+        false
+    }
+
+    /// Leads with `leadership` until it is lost or `cancel`; returns the copy to follow with next (the
+    /// standby's own copy when leading never started, else an empty one).
     async fn lead(
         &mut self,
         leadership: Leadership,
@@ -134,17 +161,10 @@ impl Election {
         cancel: &CancellationToken,
     ) -> FollowerState {
         self.state.set_phase(HaPhase::LeaderWarmup);
-        let sent = Instant::now();
-        match self.store.keep_alive(&leadership, self.ttl).await {
-            Ok(true) => self.state.renewed(sent, self.ttl),
-            outcome => {
-                tracing::warn!(
-                    ?outcome,
-                    "won the view but the first keep-alive failed; not leading"
-                );
-                self.state.step_down();
-                return FollowerState::default();
-            }
+        if !self.renew(&leadership).await {
+            tracing::warn!("won the view but the first keep-alive failed; not leading");
+            self.state.step_down();
+            return copy;
         }
         self.state
             .set_leader(Some(self.state.address().to_string()), leadership.version);
@@ -157,25 +177,40 @@ impl Election {
         } else {
             (self.initial.take(), "the restored snapshot")
         };
-        if let Some(image) = image {
-            let report = self.service.restore_image(&image);
-            tracing::info!(
-                objects = report.objects,
-                segments = report.segments,
-                dropped_objects = report.dropped_objects,
-                "leader rebuilt its metadata from {source}"
-            );
-        }
-        self.service.set_view_version(leadership.version);
-        self.state.set_phase(HaPhase::Serving);
-        if let Some(snapshots) = &self.snapshots {
-            snapshots.set_active(true);
-        }
-        tracing::info!(view_version = leadership.version, address = %self.state.address(), "serving as leader");
-
         let mut tick = tokio::time::interval(self.ttl / 3);
         tick.tick().await;
-        loop {
+        let mut lost = false;
+        if let Some(image) = image {
+            // Rebuilding a large index takes a while: off the async threads, renewing meanwhile.
+            let service = self.service.clone();
+            let lease_ms = service.config().default_kv_lease_ttl.as_millis() as u64;
+            let restore = tokio::task::spawn_blocking(move || service.restore_image_leased(&image, lease_ms));
+            tokio::pin!(restore);
+            let report = loop {
+                tokio::select! {
+                    report = &mut restore => break report.ok(),
+                    _ = tick.tick(), if !lost => lost = !self.renew(&leadership).await,
+                }
+            };
+            if let Some(report) = report {
+                tracing::info!(
+                    objects = report.objects,
+                    segments = report.segments,
+                    dropped_objects = report.dropped_objects,
+                    "leader rebuilt its metadata from {source}"
+                );
+            }
+        }
+        if !lost {
+            self.service.set_view_version(leadership.version);
+            self.replication.set_leading(true);
+            self.state.set_phase(HaPhase::Serving);
+            if let Some(snapshots) = &self.snapshots {
+                snapshots.set_active(true);
+            }
+            tracing::info!(view_version = leadership.version, address = %self.state.address(), "serving as leader");
+        }
+        while !lost {
             tokio::select! {
                 _ = cancel.cancelled() => {
                     self.state.step_down();
@@ -184,28 +219,14 @@ impl Election {
                     }
                     break;
                 }
-                _ = tick.tick() => {
-                    let sent = Instant::now();
-                    match self.store.keep_alive(&leadership, self.ttl).await {
-                        Ok(true) => self.state.renewed(sent, self.ttl),
-                        Ok(false) => {
-                            self.state.step_down();
-                            tracing::warn!("leadership lost: the master view is no longer ours");
-                            break;
-                        }
-                        Err(error) => {
-                            self.state.step_down();
-                            tracing::warn!(%error, "leadership keep-alive failed");
-                            break;
-                        }
-                    }
-                }
+                _ = tick.tick() => lost = !self.renew(&leadership).await,
             }
         }
+        self.state.step_down();
+        self.replication.set_leading(false);
         if let Some(snapshots) = &self.snapshots {
             snapshots.deactivate().await;
         }
-        self.replication.disconnect_all();
         self.service.clear();
         FollowerState::default()
     }

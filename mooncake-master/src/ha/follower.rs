@@ -24,6 +24,8 @@ pub enum FollowError {
     },
     #[error("the leader at {leader} refused to stream its metadata: {status}")]
     Refused { leader: String, status: tonic::Status },
+    #[error("the leader at {leader} let this standby go: {status}")]
+    LetGo { leader: String, status: tonic::Status },
     #[error("the stream from the leader at {leader} broke: {status}")]
     Broken { leader: String, status: tonic::Status },
     #[error("the leader at {leader} ended the stream")]
@@ -129,6 +131,14 @@ pub async fn follow(leader: &str, name: &str, state: &mut FollowerState) -> Foll
             Ok(None) => {
                 return FollowError::Ended {
                     leader: leader.to_string(),
+                };
+            }
+            Err(status) if status.code() == tonic::Code::Aborted => {
+                // The copy may miss changes the leader acknowledged without us.
+                state.synced = false;
+                return FollowError::LetGo {
+                    leader: leader.to_string(),
+                    status,
                 };
             }
             Err(status) => {

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -46,6 +46,8 @@ pub struct Replication {
     followers: Mutex<HashMap<u64, Follower>>,
     next_id: AtomicU64,
     acked: Notify,
+    /// Set by the election while this master serves as leader; followers are accepted only then.
+    leading: AtomicBool,
 }
 
 impl Replication {
@@ -55,6 +57,7 @@ impl Replication {
             followers: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
             acked: Notify::new(),
+            leading: AtomicBool::new(false),
         })
     }
 
@@ -157,20 +160,33 @@ impl Replication {
         let (image_seq, changes) = log.subscribe();
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let disconnect = CancellationToken::new();
-        self.followers.lock().insert(
-            id,
-            Follower {
-                name: name.clone(),
-                acked: None,
-                image_seq,
-                disconnect: disconnect.clone(),
-            },
-        );
+        {
+            // Under the followers lock: a step-down (which takes it too) either sees this follower
+            // and disconnects it, or happened before and is seen here.
+            let mut followers = self.followers.lock();
+            if !self.leading.load(Ordering::Acquire) {
+                return Err(Status::unavailable("this master is not the serving leader"));
+            }
+            followers.insert(
+                id,
+                Follower {
+                    name: name.clone(),
+                    acked: None,
+                    image_seq,
+                    disconnect: disconnect.clone(),
+                },
+            );
+        }
         let service = self.service.clone();
         let mut image = tokio::task::spawn_blocking(move || service.export_image())
             .await
             .map_err(|e| Status::internal(format!("exporting the metadata failed: {e}")))?;
         image.last_change = image_seq;
+        if disconnect.is_cancelled() || !self.leading.load(Ordering::Acquire) {
+            // Stepped down during the export: the image may be of a core being cleared.
+            self.remove(id);
+            return Err(Status::unavailable("this master stepped down"));
+        }
         tracing::info!(standby = %name, objects = image.objects.len(), segments = image.segments.len(), "streaming metadata to a standby");
 
         // Acknowledgements: until the standby hangs up or is dropped for lagging.
@@ -198,16 +214,28 @@ impl Replication {
             })
         };
         let image = futures::stream::once(std::future::ready(event(follow_event::Event::Image(image))));
-        let changes = tokio_stream::wrappers::UnboundedReceiverStream::new(changes)
+        let changes = tokio_stream::wrappers::ReceiverStream::new(changes)
             .map(move |change| event(follow_event::Event::Change(change)));
-        let stream = image.chain(changes).take_until(disconnect.cancelled_owned());
+        // A follower this leader lets go (it lagged, or the leader stepped down) is told so: its copy
+        // is no longer known to be current. A dead leader sends nothing; the connection just breaks.
+        let let_go = futures::stream::once(std::future::ready(Err(Status::aborted(
+            "the leader let this standby go (it lagged or the leader stepped down); resynchronise",
+        ))));
+        let stream = image
+            .chain(changes)
+            .take_until(disconnect.cancelled_owned())
+            .chain(let_go);
         Ok(Box::pin(stream))
     }
 
-    /// Disconnects every standby (the leader steps down).
-    pub fn disconnect_all(&self) {
-        for follower in self.followers.lock().values() {
-            follower.disconnect.cancel();
+    /// Accepts followers while `leading`; stepping down disconnects every standby.
+    pub fn set_leading(&self, leading: bool) {
+        let followers = self.followers.lock();
+        self.leading.store(leading, Ordering::Release);
+        if !leading {
+            for follower in followers.values() {
+                follower.disconnect.cancel();
+            }
         }
     }
 }

@@ -99,6 +99,11 @@ impl HaState {
         inner.phase == HaPhase::Serving && inner.valid_until.is_some_and(|t| Instant::now() < t)
     }
 
+    /// Whether the lease is certainly still held (regardless of phase).
+    pub fn lease_certain(&self) -> bool {
+        self.inner.read().valid_until.is_some_and(|t| Instant::now() < t)
+    }
+
     /// The leader as last seen (for "not the leader" answers).
     pub fn leader(&self) -> Option<String> {
         self.inner.read().leader.clone()

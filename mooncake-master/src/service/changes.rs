@@ -14,13 +14,17 @@ use mooncake_proto::master::MetadataChange;
 use mooncake_proto::master::metadata_change::Change;
 
 /// Receives the changes after the subscription point.
-pub type ChangeReceiver = mpsc::UnboundedReceiver<MetadataChange>;
+pub type ChangeReceiver = mpsc::Receiver<MetadataChange>;
+
+/// Changes a subscriber may have queued; one that falls this far behind (a frozen standby) is cut
+/// off instead of growing the leader's memory without bound.
+pub const BACKLOG: usize = 1 << 16;
 
 #[derive(Debug, Default)]
 struct Subscribers {
     /// Sequence number of the last recorded change.
     seq: u64,
-    senders: Vec<mpsc::UnboundedSender<MetadataChange>>,
+    senders: Vec<mpsc::Sender<MetadataChange>>,
 }
 
 /// Sequence-numbered changes fanned out to the current subscribers.
@@ -41,7 +45,17 @@ impl ChangeLog {
             seq: subscribers.seq,
             change: Some(change()),
         };
-        subscribers.senders.retain(|s| s.send(message.clone()).is_ok());
+        subscribers.senders.retain(|s| match s.try_send(message.clone()) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                tracing::warn!(
+                    backlog = BACKLOG,
+                    "a change-log subscriber fell too far behind; cut off"
+                );
+                false
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        });
     }
 
     /// The sequence number of the last recorded change.
@@ -51,7 +65,7 @@ impl ChangeLog {
 
     /// Starts receiving every change recorded from now on; returns the last sequence number before.
     pub fn subscribe(&self) -> (u64, ChangeReceiver) {
-        let (tx, rx) = mpsc::unbounded_channel();
+        let (tx, rx) = mpsc::channel(BACKLOG);
         let mut subscribers = self.subscribers.lock();
         subscribers.senders.push(tx);
         (subscribers.seq, rx)

@@ -126,6 +126,12 @@ impl MasterService {
     /// Loads `image` into this (empty) core. Segments come back as their owners left them, and each
     /// owner counts as just seen; objects keep their pins but no read lease.
     pub fn restore_image(&self, image: &MetadataImage) -> RestoreReport {
+        self.restore_image_leased(image, 0)
+    }
+
+    /// [`MasterService::restore_image`], every object under a read lease of `lease_ms`: a promoted
+    /// standby protects reads its predecessor granted from eviction and removal.
+    pub fn restore_image_leased(&self, image: &MetadataImage, lease_ms: u64) -> RestoreReport {
         let now = self.now();
         let mut report = RestoreReport::default();
         for segment in &image.segments {
@@ -207,7 +213,7 @@ impl MasterService {
                 replicas,
                 complete: true,
                 hard_pinned: object.hard_pinned,
-                lease_until_ms: now,
+                lease_until_ms: now + lease_ms,
                 put_start_ms: now,
                 owner,
                 soft_pin_ms: if object.soft_pin_remaining_ms > 0 {
