@@ -385,6 +385,26 @@ async fn failover_keeps_acknowledged_keys(backend: Backend) {
         },
     )
     .await;
+    // Observability: both masters say who leads, in /metrics (promtool-clean) and the summary.
+    let leader_metrics = standby.get("/metrics").await.unwrap();
+    mooncake_tests::tools::assert_promtool_accepts(&leader_metrics);
+    assert!(
+        leader_metrics.contains("master_ha_is_leader 1"),
+        "{leader_metrics}"
+    );
+    assert!(leader_metrics.contains("master_ha_state{state=\"serving\"} 1"));
+    let standby_metrics = leader.get("/metrics").await.unwrap();
+    assert!(standby_metrics.contains("master_ha_is_leader 0"));
+    assert!(standby_metrics.contains("master_ha_state{state=\"standby\"} 1"));
+    let new_leader = standby.rpc();
+    assert!(standby_metrics.contains(&format!("master_ha_leader_info{{leader=\"{new_leader}\"}} 1")));
+    let summary = leader.get("/metrics/summary").await.unwrap();
+    assert!(
+        summary.starts_with("role=standby, state=standby, service_ready=false"),
+        "{summary}"
+    );
+    assert!(summary.contains(&format!("leader={new_leader}")), "{summary}");
+
     // A standby answers no request: the client's direct view of it says so.
     let refused = mooncake_node::master::MasterClient::connect_with(
         format!("http://{}", leader.rpc()),
