@@ -281,6 +281,26 @@ fn sigterm_ends_top_and_restores_the_terminal() {
 }
 
 #[test]
+fn a_panic_restores_the_terminal_before_its_message() {
+    let Some(tmux) = require("tmux") else {
+        return;
+    };
+    let url = format!("http://127.0.0.1:{}", free_port());
+    let command = format!("MOONCAKE_TOP_TEST_PANIC=1 {BIN} --admin {url} top --interval 200ms");
+    let term = Tmux::start(tmux, "panic", &command);
+    let screen = term.wait_for(&["top exited with"]);
+    assert!(
+        !screen.contains("top exited with 0"),
+        "a panic is a failure: {screen}"
+    );
+    assert!(
+        screen.contains("panicking after the first frame"),
+        "the message is readable: {screen}"
+    );
+    assert!(!term.alternate_on(), "the alternate screen was left:\n{screen}");
+}
+
+#[test]
 fn without_a_terminal_top_refuses_and_points_at_once() {
     let out = Command::new(BIN)
         .args(["--admin", "http://127.0.0.1:1", "top"])

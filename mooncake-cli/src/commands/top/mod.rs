@@ -70,6 +70,10 @@ fn request_timeout(interval: Duration) -> Duration {
     interval.clamp(Duration::from_secs(1), Duration::from_secs(10))
 }
 
+/// Set (to anything) to make the dashboard panic after its first frame; tests use it to check that a
+/// panic restores the terminal.
+const PANIC_TEST_ENV: &str = "MOONCAKE_TOP_TEST_PANIC";
+
 /// Runs `mooncake top`.
 pub fn run(args: TopArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let on_a_terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
@@ -128,6 +132,8 @@ fn interactive(
     stop: &AtomicBool,
 ) -> anyhow::Result<()> {
     let mut guard = TerminalGuard::enter()?;
+    // Test hook: panic after the first frame, to check that a panic gives the terminal back.
+    let panic_after_first_frame = std::env::var_os(PANIC_TEST_ENV).is_some();
     loop {
         if stop.load(Ordering::Relaxed) {
             return Ok(());
@@ -139,6 +145,9 @@ fn interactive(
             .terminal
             .draw(|frame| ui::draw(frame, dashboard, Clock::now()))
             .context("draw the dashboard")?;
+        if panic_after_first_frame {
+            panic!("{PANIC_TEST_ENV} is set: panicking after the first frame");
+        }
         if event::poll(Duration::from_millis(100)).context("read the keyboard")?
             && let Event::Key(key) = event::read().context("read the keyboard")?
             && !dashboard.handle(input::action(key))
