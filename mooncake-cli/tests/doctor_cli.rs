@@ -432,6 +432,28 @@ fn net_unresolvable_names_fail() {
 }
 
 #[test]
+fn net_reads_an_ha_master_address_as_the_backend_it_names() {
+    let output = net(
+        &[
+            "--master",
+            "etcd://127.0.0.1:2379;localhost:2380",
+            "--output",
+            "json",
+        ],
+        &[],
+    );
+    let report = json(&output);
+    let check = the_check(&report, "net.resolve", "HA backend (etcd)");
+    assert_eq!(check["verdict"], "pass", "{check}");
+    assert!(
+        checks(&report, "net.resolve")
+            .iter()
+            .all(|c| !c["title"].as_str().unwrap().contains(';')),
+        "the endpoint list is not taken for one host name: {report:#}"
+    );
+}
+
+#[test]
 fn net_proxy_variables_warn_unless_no_proxy_covers_the_cluster() {
     let output = net(
         &["--output", "json"],

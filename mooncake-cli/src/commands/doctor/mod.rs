@@ -347,10 +347,23 @@ fn metadata_hosts(url: &str) -> Vec<String> {
 
 /// `(role, host)` of the master, admin and metadata server addresses.
 fn peers(global: &GlobalArgs) -> Vec<(&'static str, String)> {
-    let mut peers = vec![
-        ("master", host::split_host_port(host::authority(&global.master)).0),
-        ("admin", host::split_host_port(host::authority(&global.admin)).0),
-    ];
+    use mooncake_engine::metadata::master_view::ViewBackend;
+    let host_of = |address: &str| {
+        let authority = host::authority(address);
+        // Credentials (redis://user:password@host) are not part of the host.
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+        host::split_host_port(authority).0
+    };
+    // An HA address names the backend the leader is found through, not a master.
+    let mut peers: Vec<(&'static str, String)> = match ViewBackend::from_master_address(&global.master) {
+        Some(ViewBackend::Etcd(endpoints)) => endpoints
+            .iter()
+            .map(|e| ("HA backend (etcd)", host_of(e)))
+            .collect(),
+        Some(ViewBackend::Redis(url)) => vec![("HA backend (redis)", host_of(&url))],
+        None => vec![("master", host_of(&global.master))],
+    };
+    peers.push(("admin", host_of(&global.admin)));
     peers.extend(
         metadata_hosts(&global.metadata_server)
             .into_iter()
