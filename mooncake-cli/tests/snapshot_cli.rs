@@ -46,6 +46,7 @@ fn image(objects: u64, created: u64) -> MetadataImage {
                 owner: String::new(),
             })
             .collect(),
+        in_progress: Vec::new(),
     }
 }
 

@@ -49,6 +49,7 @@ fn image() -> MetadataImage {
                 owner: owner.into(),
             })
             .collect(),
+        in_progress: Vec::new(),
     }
 }
 

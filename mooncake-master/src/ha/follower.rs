@@ -41,6 +41,8 @@ pub struct FollowerState {
     pub view_version: i64,
     segments: HashMap<String, ImageSegment>,
     objects: HashMap<String, ImageObject>,
+    /// Puts started and not ended (a new leader parks their ranges).
+    in_progress: HashMap<String, ImageObject>,
 }
 
 impl FollowerState {
@@ -52,6 +54,11 @@ impl FollowerState {
     pub fn load(&mut self, image: MetadataImage) {
         self.segments = image.segments.into_iter().map(|s| (s.id.clone(), s)).collect();
         self.objects = image.objects.into_iter().map(|o| (o.key.clone(), o)).collect();
+        self.in_progress = image
+            .in_progress
+            .into_iter()
+            .map(|o| (o.key.clone(), o))
+            .collect();
         self.applied = image.last_change;
         self.synced = true;
     }
@@ -65,16 +72,23 @@ impl FollowerState {
             }
             Some(Change::SegmentUnmounted(id)) => {
                 self.segments.remove(&id);
-                self.objects.retain(|_, object| {
-                    object.replicas.retain(|r| r.segment_id != id);
-                    !object.replicas.is_empty()
-                });
+                for objects in [&mut self.objects, &mut self.in_progress] {
+                    objects.retain(|_, object| {
+                        object.replicas.retain(|r| r.segment_id != id);
+                        !object.replicas.is_empty()
+                    });
+                }
+            }
+            Some(Change::PutStarted(object)) => {
+                self.in_progress.insert(object.key.clone(), object);
             }
             Some(Change::ObjectStored(object)) => {
+                self.in_progress.remove(&object.key);
                 self.objects.insert(object.key.clone(), object);
             }
             Some(Change::ObjectRemoved(key)) => {
                 self.objects.remove(&key);
+                self.in_progress.remove(&key);
             }
             None => {}
         }
@@ -88,6 +102,7 @@ impl FollowerState {
             last_change: self.applied,
             segments: self.segments.into_values().collect(),
             objects: self.objects.into_values().collect(),
+            in_progress: self.in_progress.into_values().collect(),
         }
     }
 }
@@ -221,11 +236,22 @@ mod tests {
         state.apply(change(4, Change::ObjectStored(object("k3", &["b"]))));
         state.apply(change(5, Change::SegmentUnmounted("a".into())));
         state.apply(change(6, Change::ObjectRemoved("k3".into())));
+        state.apply(change(7, Change::PutStarted(object("k4", &["b"]))));
+        state.apply(change(8, Change::PutStarted(object("k5", &["b"]))));
+        state.apply(change(9, Change::ObjectStored(object("k5", &["b"]))));
         let image = state.into_image();
-        assert_eq!(image.last_change, 6);
+        let in_progress: Vec<_> = image.in_progress.iter().map(|o| o.key.as_str()).collect();
+        assert_eq!(in_progress, vec!["k4"], "k5 ended");
+        assert_eq!(image.last_change, 9);
         assert_eq!(image.segments.len(), 1);
-        let keys: Vec<_> = image.objects.iter().map(|o| o.key.as_str()).collect();
-        assert_eq!(keys, vec!["k2"], "k1 lost its only replica, k3 was removed");
-        assert_eq!(image.objects[0].replicas.len(), 1);
+        let mut objects: Vec<_> = image.objects.iter().collect();
+        objects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        let keys: Vec<_> = objects.iter().map(|o| o.key.as_str()).collect();
+        assert_eq!(keys, vec!["k2", "k5"], "k1 lost its only replica, k3 was removed");
+        assert_eq!(
+            objects[0].replicas.len(),
+            1,
+            "k2 lost its replica on the unmounted segment"
+        );
     }
 }

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::object::{Object, Replica};
 use super::segments::{MountOutcome, MountedSegment, SegmentTable};
-use super::{ClientId, MasterService, SegmentId, SegmentSpec};
+use super::{ClientId, DiscardedRange, MasterService, SegmentId, SegmentSpec};
 
 /// What a restore kept and what it had to drop.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,6 +29,8 @@ pub struct RestoreReport {
     pub dropped_objects: u64,
     pub dropped_replicas: u64,
     pub bad_segments: u64,
+    /// Ranges of puts that were in progress, kept out of the pool until the discard timeout.
+    pub parked_ranges: u64,
 }
 
 /// Wall-clock milliseconds since the Unix epoch.
@@ -96,17 +98,18 @@ impl MasterService {
     pub fn export_image(&self) -> MetadataImage {
         let last_change = self.changes.as_ref().map_or(0, |log| log.last_seq());
         let now = self.now();
-        let mut objects = Vec::new();
+        let (mut objects, mut in_progress) = (Vec::new(), Vec::new());
         for shard in self.index.shards() {
             let table = self.segments.load();
             let shard = shard.lock();
-            objects.extend(
-                shard
-                    .objects
-                    .iter()
-                    .filter(|(_, o)| o.complete)
-                    .map(|(key, o)| image_object(key, o, &table, now)),
-            );
+            for (key, object) in shard.objects.iter() {
+                let image = image_object(key, object, &table, now);
+                if object.complete {
+                    objects.push(image);
+                } else {
+                    in_progress.push(image);
+                }
+            }
         }
         let segments = self
             .segments
@@ -120,6 +123,7 @@ impl MasterService {
             last_change,
             segments,
             objects,
+            in_progress,
         }
     }
 
@@ -233,6 +237,26 @@ impl MasterService {
             shard.insert(&object.key, restored);
             report.objects += 1;
         }
+        // Puts that were in progress: their writers may still be copying into those ranges, so they
+        // stay out of the pool until the discard timeout, then return to it.
+        let release_at_ms = now + self.config.put_start_discard_timeout.as_millis() as u64;
+        let mut discarded = self.discarded.lock();
+        for object in &image.in_progress {
+            for replica in &object.replicas {
+                let segment = index_of.get(replica.segment_id.as_str()).map(|&i| segments[i]);
+                if let Some(segment) = segment
+                    && segment.reserve(replica.offset, object.size)
+                {
+                    discarded.push(DiscardedRange {
+                        segment: segment.slot,
+                        offset: replica.offset,
+                        len: object.size,
+                        release_at_ms,
+                    });
+                    report.parked_ranges += 1;
+                }
+            }
+        }
         report
     }
 
@@ -246,6 +270,11 @@ impl MasterService {
     /// Records that `key` now holds `object` (call with the key's shard locked).
     pub(super) fn record_stored(&self, key: &str, object: &Object) {
         self.record(|| Change::ObjectStored(image_object(key, object, &self.segments.load(), self.now())));
+    }
+
+    /// Records that a put of `key` started (call with the key's shard locked).
+    pub(super) fn record_started(&self, key: &str, object: &Object) {
+        self.record(|| Change::PutStarted(image_object(key, object, &self.segments.load(), self.now())));
     }
 
     /// Records that `key` is gone (call with the key's shard locked).

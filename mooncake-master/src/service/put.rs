@@ -149,6 +149,7 @@ impl MasterService {
                 }
                 return Err(MasterError::ObjectAlreadyExists);
             }
+            self.record_started(key, &object);
             shard.insert(key, object);
         }
         self.wake_eviction_if_above_watermark();
@@ -186,6 +187,7 @@ impl MasterService {
         let Some(stale) = shard.remove(key) else {
             return Ok(());
         };
+        self.record_removed(key);
         drop(shard);
         let release_at_ms = stale.put_start_ms + self.config.put_start_release_timeout.as_millis() as u64;
         let mut discarded = self.discarded.lock();
@@ -273,6 +275,7 @@ impl MasterService {
         }
         if let Some(object) = shard.remove(key) {
             self.free_replicas(&object.replicas, object.size);
+            self.record_removed(key);
         }
         Ok(())
     }

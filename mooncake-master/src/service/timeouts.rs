@@ -34,6 +34,7 @@ impl MasterService {
                     return true;
                 }
                 self.free_replicas(&object.replicas, object.size);
+                self.record_removed(key);
                 tracing::info!(
                     key,
                     "released a put left unfinished past put_start_release_timeout"

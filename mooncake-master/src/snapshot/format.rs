@@ -172,6 +172,7 @@ mod tests {
                     owner: "5a1e4c2b-1d3f-4e5a-8b6c-7d8e9f0a1b2c".into(),
                 })
                 .collect(),
+            in_progress: Vec::new(),
         }
     }
 

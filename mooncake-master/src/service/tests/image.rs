@@ -18,18 +18,23 @@ fn a_restored_image_answers_like_the_original() {
         put(&service, node, &format!("k{i}"), 1000 + i, &two());
     }
     service.remove("k7", true).unwrap();
-    // In progress: not part of the image.
+    // In progress: not an object of the image, but its range travels with it.
     service.put_start(node, "unfinished", 100, &one()).unwrap();
     let image = service.export_image();
     assert_eq!(image.objects.len(), 49);
+    assert_eq!(image.in_progress.len(), 1);
     assert_eq!(image.segments.len(), 2);
 
-    let restored = MasterService::new(config());
+    let restored = MasterService::new(ServiceConfig {
+        put_start_discard_timeout: Duration::from_millis(1),
+        ..config()
+    });
     let report = restored.restore_image(&image);
     assert_eq!(
         (report.objects, report.segments, report.dropped_replicas),
         (49, 2, 0)
     );
+    assert_eq!(report.parked_ranges, 1, "the unfinished put's range is parked");
     for i in (0..50).filter(|&i| i != 7) {
         let key = format!("k{i}");
         let (before, after) = (
@@ -43,7 +48,11 @@ fn a_restored_image_answers_like_the_original() {
         assert_eq!(before.size, after.size);
     }
     assert!(!present(&restored, "k7") && !present(&restored, "unfinished"));
-    // Usage is rebuilt without the unfinished put, and new puts never overlap restored replicas.
+    // Usage is rebuilt (the parked range included until the discard timeout), and new puts never
+    // overlap restored replicas.
+    assert_eq!(used_total(&restored), used_total(&service));
+    std::thread::sleep(Duration::from_millis(5));
+    assert_eq!(restored.release_expired_puts(), 1);
     assert_eq!(used_total(&restored), used_total(&service) - 100);
     let fresh = put(&restored, node, "new", 5000, &two());
     for location in &fresh {
