@@ -4,71 +4,13 @@
 //! node's segment is gone from `/get_all_segments`; a remove is refused until the read lease ends.
 #![allow(clippy::unwrap_used)]
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use mooncake_tests::TestMaster;
+use mooncake_tests::process::{node_join, wait_until};
 
 const BIN: &str = env!("CARGO_BIN_EXE_mooncake");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Kills the node process when the test ends, however it ends.
-struct NodeProcess(Child);
-
-impl Drop for NodeProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn join(master: &str) -> NodeProcess {
-    let child = Command::new(BIN)
-        .args([
-            "node",
-            "join",
-            "--master",
-            master,
-            "--global-segment-size",
-            "32MiB",
-        ])
-        .args([
-            "--rest-host",
-            "127.0.0.1",
-            "--rest-port",
-            &free_port().to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    NodeProcess(child)
-}
-
-async fn admin(master: &TestMaster, path: &str) -> String {
-    reqwest::get(format!("{}{path}", master.admin_url()))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
-async fn wait_for(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 fn mooncake(master: &str, args: &[&str]) -> std::process::Output {
     Command::new(BIN)
@@ -86,10 +28,10 @@ async fn two_replicas_survive_the_kill_of_one_node() {
     })
     .await;
     let addr = master.handle.rpc_addr.to_string();
-    let mut a = join(&addr);
-    let _b = join(&addr);
-    wait_for("two segments", async || {
-        admin(&master, "/get_all_segments").await.lines().count() == 2
+    let mut a = node_join(BIN, &addr, "32MiB");
+    let _b = node_join(BIN, &addr, "32MiB");
+    wait_until("two segments", Duration::from_secs(20), async || {
+        master.admin_get("/get_all_segments").await.lines().count() == 2
     })
     .await;
 
@@ -106,7 +48,7 @@ async fn two_replicas_survive_the_kill_of_one_node() {
     let json: serde_json::Value = serde_json::from_slice(&query.stdout).unwrap();
     let text = json.to_string();
     let admin_view: serde_json::Value =
-        serde_json::from_str(&admin(&master, "/query_key?key=k").await).unwrap();
+        serde_json::from_str(&master.admin_get("/query_key?key=k").await).unwrap();
     let endpoints: Vec<String> = admin_view["data"]
         .as_array()
         .unwrap()
@@ -128,9 +70,11 @@ async fn two_replicas_survive_the_kill_of_one_node() {
         assert!(get.stdout == value, "bytes differ after losing a replica");
     }
     // After client_ttl the dead node's segment leaves the pool.
-    wait_for("the dead node's segment to go", async || {
-        admin(&master, "/get_all_segments").await.lines().count() == 1
-    })
+    wait_until(
+        "the dead node's segment to go",
+        Duration::from_secs(20),
+        async || master.admin_get("/get_all_segments").await.lines().count() == 1,
+    )
     .await;
     let get = mooncake(&addr, &["get", "k"]);
     assert!(get.status.success() && get.stdout == value);

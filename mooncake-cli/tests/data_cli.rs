@@ -4,11 +4,11 @@
 #![allow(clippy::unwrap_used)]
 
 use std::io::Write;
-use std::net::TcpListener;
 use std::process::{Command, Output, Stdio};
 
 use mooncake_node::{Client, ClientConfig};
 use mooncake_tests::TestMaster;
+use mooncake_tests::process::free_port;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mooncake");
 
@@ -406,14 +406,7 @@ async fn segments_list_query_and_unmount() {
     let mount = store.run(&["segments", "mount"], b"").await;
     assert_exit(&mount, 2);
     assert!(stderr(&mount).contains("--node"), "{}", stderr(&mount));
-    let closed = format!(
-        "http://127.0.0.1:{}",
-        TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    );
+    let closed = format!("http://127.0.0.1:{}", free_port());
     let mount = store
         .run(&["segments", "mount", "--node", &closed, "--size", "1MiB"], b"")
         .await;
@@ -443,11 +436,7 @@ async fn segments_list_query_and_unmount() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_master_exits_2_quickly_for_every_command() {
     // A port that was just free: nothing listens there.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let addr = format!("127.0.0.1:{port}");
     for args in [
         vec!["put", "k", "-"],

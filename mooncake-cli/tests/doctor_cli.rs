@@ -9,6 +9,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use mooncake_tests::process::free_port;
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mooncake");
@@ -346,14 +347,6 @@ fn plain_doctor_runs_rdma_net_and_cluster_with_a_valid_json_document() {
     assert_eq!(report["worst"], "fail");
     assert_eq!(report["exit_code"], 1);
     assert_eq!(output.status.code(), Some(1));
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn net(args: &[&str], env: &[(&str, &str)]) -> Output {

@@ -12,34 +12,18 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::free_port;
 use mooncake_node::{Client, ClientConfig};
+use mooncake_tests::process::{ChildGuard, free_port, http_text, node_join_command, wait_for};
 use parking_lot::Mutex;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mooncake");
 /// The bound on how fast a standby takes over.
 const FAILOVER_BOUND: Duration = Duration::from_secs(5);
-
-/// A child process killed (SIGKILL) and reaped when the test ends, however it ends.
-struct Process(Child);
-
-impl Process {
-    fn kill(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 /// Which HA backend a cluster uses.
 #[derive(Clone)]
@@ -56,7 +40,7 @@ struct Backend {
 
 /// One HA master process and its ports.
 struct Master {
-    process: Process,
+    process: ChildGuard,
     rpc_port: u16,
     admin_port: u16,
     args: Vec<String>,
@@ -93,7 +77,7 @@ impl Master {
         .chain(extra.iter().cloned())
         .collect();
         let mut master = Self {
-            process: Process(Command::new(BIN).arg("--version").spawn().unwrap()),
+            process: ChildGuard::spawn(Command::new(BIN).arg("--version")),
             rpc_port,
             admin_port,
             args,
@@ -105,15 +89,14 @@ impl Master {
 
     fn restart(&mut self) {
         self.process.kill();
-        let child = Command::new(BIN)
-            .args(&self.args)
-            .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
-            .env("MOONCAKE_LOG_LEVEL", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        self.process = Process(child);
+        self.process = ChildGuard::spawn(
+            Command::new(BIN)
+                .args(&self.args)
+                .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
+                .env("MOONCAKE_LOG_LEVEL", "info")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        );
     }
 
     fn rpc(&self) -> String {
@@ -121,9 +104,7 @@ impl Master {
     }
 
     async fn get(&self, path: &str) -> Option<String> {
-        let url = format!("http://127.0.0.1:{}{path}", self.admin_port);
-        let response = reqwest::get(url).await.ok()?;
-        response.text().await.ok()
+        http_text(format!("http://127.0.0.1:{}{path}", self.admin_port)).await
     }
 
     async fn post(&self, path: &str) -> reqwest::StatusCode {
@@ -133,20 +114,6 @@ impl Master {
 
     async fn ha_status(&self) -> String {
         self.get("/ha_status").await.unwrap_or_default()
-    }
-}
-
-async fn wait_for<T>(what: &str, within: Duration, mut check: impl AsyncFnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(found) = check().await {
-            return found;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {within:?} waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -163,23 +130,12 @@ async fn serving_leader(masters: &[&Master]) -> usize {
     .await
 }
 
-fn join_node(backend: &Backend, cluster: &str) -> Process {
-    let child = Command::new(BIN)
-        .args(["node", "join", "--master", &backend.master_address])
-        .args(["--global-segment-size", "64MiB"])
-        .args([
-            "--rest-host",
-            "127.0.0.1",
-            "--rest-port",
-            &free_port().to_string(),
-        ])
-        .envs(backend.env.iter().map(|(k, v)| (*k, v.as_str())))
-        .env("MC_STORE_CLUSTER_ID", cluster)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    Process(child)
+fn join_node(backend: &Backend, cluster: &str) -> ChildGuard {
+    ChildGuard::spawn(
+        node_join_command(BIN, &backend.master_address, "64MiB")
+            .envs(backend.env.iter().map(|(k, v)| (*k, v.as_str())))
+            .env("MC_STORE_CLUSTER_ID", cluster),
+    )
 }
 
 fn value_of(i: u64) -> Vec<u8> {

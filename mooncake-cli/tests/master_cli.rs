@@ -9,6 +9,8 @@ use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
+use mooncake_tests::process::free_port;
+
 const BIN: &str = env!("CARGO_BIN_EXE_mooncake");
 const STARTUP: Duration = Duration::from_secs(20);
 
@@ -324,15 +326,6 @@ fn mooncake_master_name_behaves_as_mooncake_master() {
     running.address("Master service listening on");
     let (status, log) = running.terminate();
     assert_eq!(status.code(), Some(0), "log:\n{log}");
-}
-
-/// A free TCP port on 127.0.0.1 (released before returning).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Status line and body of a raw HTTP/1.1 response.

@@ -4,22 +4,14 @@
 #![allow(clippy::unwrap_used)]
 
 use std::io::{BufRead, BufReader, Read};
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use mooncake_proto::master::GetAllSegmentsRequest;
 use mooncake_tests::TestMaster;
+use mooncake_tests::process::{free_port, wait_until};
 
 const BIN: &str = env!("CARGO_BIN_EXE_mooncake");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn signal(child: &Child, name: &str) {
     assert!(
@@ -77,14 +69,12 @@ async fn node_join_mounts_and_unmounts_on_sigterm() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while segment_names(&master).await.is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "the node's segment never appeared at the master"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until(
+        "the node's segment at the master",
+        Duration::from_secs(20),
+        async || !segment_names(&master).await.is_empty(),
+    )
+    .await;
     let health = reqwest::get(format!("http://127.0.0.1:{rest_port}/api/objects/none/exists"))
         .await
         .unwrap();

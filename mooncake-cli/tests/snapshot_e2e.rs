@@ -6,39 +6,17 @@
 //! is restored.
 #![allow(clippy::unwrap_used)]
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
+use mooncake_tests::process::{ChildGuard, free_port, http_text, node_join, wait_until};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mooncake");
 const CLUSTER: &str = "snapcluster";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Kills the process when the test ends, however it ends.
-struct Process(Child);
-
-impl Process {
-    fn kill9(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        self.kill9();
-    }
-}
+/// How long a master or node may take to come up.
+const WAIT: Duration = Duration::from_secs(30);
 
 struct Ports {
     rpc: u16,
@@ -54,80 +32,48 @@ impl Ports {
     }
 }
 
-fn master(ports: &Ports, root: &Path, extra: &[&str], log: &Path) -> Process {
+fn master(ports: &Ports, root: &Path, extra: &[&str], log: &Path) -> ChildGuard {
     let log = std::fs::File::create(log).unwrap();
-    let child = Command::new(BIN)
-        .args([
-            "master",
-            "--rpc-address",
-            "127.0.0.1",
-            "--metrics-host",
-            "127.0.0.1",
-        ])
-        .args(["--rpc-port", &ports.rpc.to_string()])
-        .args(["--metrics-port", &ports.admin.to_string()])
-        .args(["--client-ttl", "5", "--cluster-id", CLUSTER])
-        .args([
-            "--snapshot-object-store-type",
-            "local",
-            "--snapshot-retention-count",
-            "2",
-        ])
-        .args(["--snapshot-interval-seconds", "3600"])
-        .arg(format!("--snapshot-local-path={}", root.display()))
-        .args(extra)
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    Process(child)
+    ChildGuard::spawn(
+        Command::new(BIN)
+            .args([
+                "master",
+                "--rpc-address",
+                "127.0.0.1",
+                "--metrics-host",
+                "127.0.0.1",
+            ])
+            .args(["--rpc-port", &ports.rpc.to_string()])
+            .args(["--metrics-port", &ports.admin.to_string()])
+            .args(["--client-ttl", "5", "--cluster-id", CLUSTER])
+            .args([
+                "--snapshot-object-store-type",
+                "local",
+                "--snapshot-retention-count",
+                "2",
+            ])
+            .args(["--snapshot-interval-seconds", "3600"])
+            .arg(format!("--snapshot-local-path={}", root.display()))
+            .args(extra)
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(log),
+    )
 }
 
-fn node(ports: &Ports) -> Process {
-    let child = Command::new(BIN)
-        .args([
-            "node",
-            "join",
-            "--master",
-            &ports.master(),
-            "--global-segment-size",
-            "32MiB",
-        ])
-        .args([
-            "--rest-host",
-            "127.0.0.1",
-            "--rest-port",
-            &free_port().to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    Process(child)
-}
-
-async fn get(url: String) -> Option<String> {
-    let response = reqwest::get(url).await.ok()?;
-    response.text().await.ok()
-}
-
-async fn wait_for(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+/// A `mooncake node join` against the master's RPC port.
+fn node(ports: &Ports) -> ChildGuard {
+    node_join(BIN, &ports.master(), "32MiB")
 }
 
 async fn segments(ports: &Ports) -> usize {
-    get(format!("{}/get_all_segments", ports.admin()))
+    http_text(format!("{}/get_all_segments", ports.admin()))
         .await
         .map_or(0, |t| t.lines().filter(|l| !l.trim().is_empty()).count())
 }
 
 async fn health(ports: &Ports) -> Value {
-    serde_json::from_str(&get(format!("{}/health", ports.admin())).await.unwrap()).unwrap()
+    serde_json::from_str(&http_text(format!("{}/health", ports.admin())).await.unwrap()).unwrap()
 }
 
 async fn snapshot_now(ports: &Ports) -> Value {
@@ -199,15 +145,15 @@ async fn restart_and_check(
     name: &str,
     keys: &[String],
     before: &Value,
-) -> (Process, Value, String) {
+) -> (ChildGuard, Value, String) {
     let log = logs.join(name);
     let m = master(ports, root, &["--enable-snapshot-restore"], &log);
-    wait_for("the restarted master", async || {
-        get(format!("{}/health", ports.admin())).await.is_some()
+    wait_until("the restarted master", WAIT, async || {
+        http_text(format!("{}/health", ports.admin())).await.is_some()
     })
     .await;
     // The node notices the new master, remounts, and the restored objects are readable again.
-    wait_for("the node to come back", async || segments(ports).await == 1).await;
+    wait_until("the node to come back", WAIT, async || segments(ports).await == 1).await;
     let after = metadata(ports, keys);
     assert_eq!(&after, before, "metadata differs after restore");
     for (i, key) in keys.iter().enumerate() {
@@ -242,12 +188,12 @@ async fn snapshot_kill_restore_keeps_every_key_and_skips_damaged_snapshots() {
     std::fs::write(root.join("other.txt"), "not a snapshot").unwrap();
 
     let mut m = master(&ports, &root, &["--enable-snapshot"], &logs.join("master1.log"));
-    wait_for("the master", async || {
-        get(format!("{}/health", ports.admin())).await.is_some()
+    wait_until("the master", WAIT, async || {
+        http_text(format!("{}/health", ports.admin())).await.is_some()
     })
     .await;
     let _node = node(&ports);
-    wait_for("the node's segment", async || segments(&ports).await == 1).await;
+    wait_until("the node's segment", WAIT, async || segments(&ports).await == 1).await;
 
     put_keys(&ports, dir.path(), 0..6);
     let first = snapshot_now(&ports).await;
@@ -275,20 +221,20 @@ async fn snapshot_kill_restore_keeps_every_key_and_skips_damaged_snapshots() {
     );
     let health = health(&ports).await;
     assert_eq!(health["snapshot"]["last_success"]["id"], third["id"]);
-    let metrics = get(format!("{}/metrics", ports.admin())).await.unwrap();
+    let metrics = http_text(format!("{}/metrics", ports.admin())).await.unwrap();
     assert!(metrics.contains("master_snapshot_attempts_total 3"), "{metrics}");
     assert!(metrics.contains(&format!("master_snapshot_last_info{{id=\"{third_id}\"}} 1")));
     mooncake_tests::tools::assert_promtool_accepts(&metrics);
 
     let keys: Vec<String> = (0..12).map(|i| format!("key-{i}")).collect();
     let before = metadata(&ports, &keys);
-    m.kill9();
+    m.kill();
 
     // 1. The newest snapshot restores every key with identical metadata.
     let (mut m, health, _) = restart_and_check(&ports, &root, &logs, "master2.log", &keys, &before).await;
     assert_eq!(health["snapshot"]["restore"]["id"], third["id"]);
     assert_eq!(health["snapshot"]["restore"]["keys"], 12);
-    m.kill9();
+    m.kill();
 
     // 2. A flipped byte in the newest: rejected for its checksum, the previous one is restored.
     let newest = snapshot_file(&root, third_id);
@@ -309,7 +255,7 @@ async fn snapshot_kill_restore_keeps_every_key_and_skips_damaged_snapshots() {
         log.contains("snapshot rejected") && log.contains("checksum mismatch"),
         "{log}"
     );
-    m.kill9();
+    m.kill();
 
     // 3. The newest cut in half: rejected as truncated, the previous one is restored.
     std::fs::write(&newest, &good[..good.len() / 2]).unwrap();
@@ -321,5 +267,5 @@ async fn snapshot_kill_restore_keeps_every_key_and_skips_damaged_snapshots() {
         "{rejected}"
     );
     assert!(log.contains("truncated snapshot"), "{log}");
-    m.kill9();
+    m.kill();
 }

@@ -4,33 +4,16 @@
 //! restores the newest one.
 #![allow(clippy::unwrap_used)]
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use mooncake_master::snapshot::SnapshotId;
 use mooncake_master::snapshot::store::{S3Settings, S3Store, Store};
+use mooncake_tests::process::{ChildGuard, free_port, http_text, wait_until};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mooncake");
 const BUCKET: &str = "mooncake-snapshots";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn s3_env(cmd: &mut Command, port: u16) -> &mut Command {
     cmd.env("MOONCAKE_AWS_ACCESS_KEY_ID", "testing")
@@ -42,7 +25,7 @@ fn s3_env(cmd: &mut Command, port: u16) -> &mut Command {
         .env_remove("MOONCAKE_SNAPSHOT_LOCAL_PATH")
 }
 
-fn master(s3: u16, rpc: u16, admin: u16, extra: &[&str]) -> Process {
+fn master(s3: u16, rpc: u16, admin: u16, extra: &[&str]) -> ChildGuard {
     let mut cmd = Command::new(BIN);
     cmd.args([
         "master",
@@ -62,7 +45,7 @@ fn master(s3: u16, rpc: u16, admin: u16, extra: &[&str]) -> Process {
     .args(extra)
     .stdout(Stdio::null())
     .stderr(Stdio::null());
-    Process(s3_env(&mut cmd, s3).spawn().unwrap())
+    ChildGuard::spawn(s3_env(&mut cmd, s3))
 }
 
 fn cli(s3: u16, args: &[&str]) -> Output {
@@ -80,21 +63,11 @@ fn cli(s3: u16, args: &[&str]) -> Output {
     s3_env(&mut cmd, s3).output().unwrap()
 }
 
-async fn wait_for(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+/// How long moto_server or a master may take to come up, or the periodic snapshots to run.
+const WAIT: Duration = Duration::from_secs(30);
 
 async fn health(admin: u16) -> Option<Value> {
-    let text = reqwest::get(format!("http://127.0.0.1:{admin}/health"))
-        .await
-        .ok()?
-        .text()
-        .await
-        .ok()?;
+    let text = http_text(format!("http://127.0.0.1:{admin}/health")).await?;
     serde_json::from_str(&text).ok()
 }
 
@@ -104,17 +77,15 @@ async fn s3_snapshots_retention_cli_and_restore() {
         return;
     };
     let s3 = free_port();
-    let _moto = Process(
+    let _moto = ChildGuard::spawn(
         Command::new(moto)
             .args(["-H", "127.0.0.1", "-p", &s3.to_string()])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+            .stderr(Stdio::null()),
     );
     let http = reqwest::Client::new();
     let base = format!("http://127.0.0.1:{s3}");
-    wait_for("moto_server", async || {
+    wait_until("moto_server", WAIT, async || {
         http.put(format!("{base}/{BUCKET}"))
             .send()
             .await
@@ -140,7 +111,7 @@ async fn s3_snapshots_retention_cli_and_restore() {
         admin,
         &["--enable-snapshot", "--snapshot-interval-seconds", "1"],
     );
-    wait_for("three periodic snapshots", async || {
+    wait_until("three periodic snapshots", WAIT, async || {
         health(admin)
             .await
             .is_some_and(|h| h["snapshot"]["attempts"].as_u64().unwrap_or(0) >= 3)
@@ -208,7 +179,10 @@ async fn s3_snapshots_retention_cli_and_restore() {
     assert_eq!(cli(s3, &["verify"]).status.code(), Some(1));
     let older = snapshots[1]["id"].as_str().unwrap().to_owned();
     m = master(s3, rpc, admin, &["--enable-snapshot-restore"]);
-    wait_for("the restarted master", async || health(admin).await.is_some()).await;
+    wait_until("the restarted master", WAIT, async || {
+        health(admin).await.is_some()
+    })
+    .await;
     let h = health(admin).await.unwrap();
     assert_eq!(h["snapshot"]["restore"]["id"], older.as_str(), "{h}");
     let rejected = &h["snapshot"]["restore"]["rejected"][0];

@@ -5,56 +5,15 @@
 //! unless `--once` asks for one text frame. tmux missing: skipped loudly, or a failure with CI=true.
 #![allow(clippy::unwrap_used)]
 
-use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use mooncake_tests::TestMaster;
+use mooncake_tests::process::{free_port, node_join, wait_for};
 use mooncake_tests::tools::require;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mooncake");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Kills the node process when the test ends, however it ends.
-struct NodeProcess(Child);
-
-impl Drop for NodeProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn join(master: &str) -> NodeProcess {
-    let child = Command::new(BIN)
-        .args([
-            "node",
-            "join",
-            "--master",
-            master,
-            "--global-segment-size",
-            "32MiB",
-        ])
-        .args([
-            "--rest-host",
-            "127.0.0.1",
-            "--rest-port",
-            &free_port().to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    NodeProcess(child)
-}
 
 /// A tmux server of its own (`tmux -L`), killed with its sessions when the test ends.
 struct Tmux {
@@ -147,15 +106,6 @@ impl Drop for Tmux {
     }
 }
 
-async fn admin(master: &TestMaster, path: &str) -> String {
-    reqwest::get(format!("{}{path}", master.admin_url()))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn top_shows_a_live_cluster_switches_to_segments_and_quits_cleanly() {
     let Some(tmux) = require("tmux") else {
@@ -163,15 +113,16 @@ async fn top_shows_a_live_cluster_switches_to_segments_and_quits_cleanly() {
     };
     let master = TestMaster::start(|_| {}).await;
     let rpc = master.handle.rpc_addr.to_string();
-    let _node = join(&rpc);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let segment = loop {
-        if let Some(name) = admin(&master, "/get_all_segments").await.lines().next() {
-            break name.trim().to_owned();
-        }
-        assert!(Instant::now() < deadline, "the node did not mount its segment");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let _node = node_join(BIN, &rpc, "32MiB");
+    let segment = wait_for(
+        "the node to mount its segment",
+        Duration::from_secs(20),
+        async || {
+            let segments = master.admin_get("/get_all_segments").await;
+            segments.lines().next().map(|name| name.trim().to_owned())
+        },
+    )
+    .await;
     for key in ["top-a", "top-b", "top-c"] {
         let put = Command::new(BIN)
             .args(["--master", &rpc, "put", key, "-"])

@@ -35,6 +35,16 @@ impl TestMaster {
         format!("http://{}", self.handle.admin_addr)
     }
 
+    /// The body of `GET path` on the admin server (`/get_all_segments`, `/query_key?key=k`, ...).
+    ///
+    /// # Panics
+    /// When the admin server does not answer.
+    pub async fn admin_get(&self, path: &str) -> String {
+        crate::process::http_text(format!("{}{path}", self.admin_url()))
+            .await
+            .expect("the admin server answers")
+    }
+
     /// Stops the master.
     pub async fn stop(self) {
         self.handle.shutdown().await.expect("master shuts down cleanly");
