@@ -6,6 +6,7 @@
 //! becomes a core through the same restore path as a snapshot.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use mooncake_proto::master::master_service_client::MasterServiceClient;
 use mooncake_proto::master::metadata_change::Change;
@@ -43,6 +44,20 @@ pub struct FollowerState {
     objects: HashMap<String, ImageObject>,
     /// Puts started and not ended (a new leader parks their ranges).
     in_progress: HashMap<String, ImageObject>,
+    /// Soft-pin and drain deadlines, kept absolute: the image carries "ms remaining when recorded",
+    /// and a promotion must not extend them by the time since.
+    pin_deadlines: HashMap<String, Instant>,
+    drain_deadlines: HashMap<String, Instant>,
+}
+
+fn deadline(remaining_ms: u64) -> Instant {
+    Instant::now() + Duration::from_millis(remaining_ms)
+}
+
+/// Milliseconds left until `deadline`; at least 1 when `keep_positive` (a drain that is due).
+fn remaining_ms(deadline: Instant, keep_positive: bool) -> u64 {
+    let left = deadline.saturating_duration_since(Instant::now()).as_millis() as u64;
+    if keep_positive { left.max(1) } else { left }
 }
 
 impl FollowerState {
@@ -59,6 +74,18 @@ impl FollowerState {
             .into_iter()
             .map(|o| (o.key.clone(), o))
             .collect();
+        self.pin_deadlines = self
+            .objects
+            .values()
+            .filter(|o| o.soft_pin_remaining_ms > 0)
+            .map(|o| (o.key.clone(), deadline(o.soft_pin_remaining_ms)))
+            .collect();
+        self.drain_deadlines = self
+            .segments
+            .values()
+            .filter(|s| s.drain_remaining_ms > 0)
+            .map(|s| (s.id.clone(), deadline(s.drain_remaining_ms)))
+            .collect();
         self.applied = image.last_change;
         self.synced = true;
     }
@@ -68,10 +95,17 @@ impl FollowerState {
         self.applied = self.applied.max(change.seq);
         match change.change {
             Some(Change::SegmentMounted(segment) | Change::SegmentDraining(segment)) => {
+                if segment.drain_remaining_ms > 0 {
+                    self.drain_deadlines
+                        .insert(segment.id.clone(), deadline(segment.drain_remaining_ms));
+                } else {
+                    self.drain_deadlines.remove(&segment.id);
+                }
                 self.segments.insert(segment.id.clone(), segment);
             }
             Some(Change::SegmentUnmounted(id)) => {
                 self.segments.remove(&id);
+                self.drain_deadlines.remove(&id);
                 for objects in [&mut self.objects, &mut self.in_progress] {
                     objects.retain(|_, object| {
                         object.replicas.retain(|r| r.segment_id != id);
@@ -84,18 +118,35 @@ impl FollowerState {
             }
             Some(Change::ObjectStored(object)) => {
                 self.in_progress.remove(&object.key);
+                if object.soft_pin_remaining_ms > 0 {
+                    self.pin_deadlines
+                        .insert(object.key.clone(), deadline(object.soft_pin_remaining_ms));
+                } else {
+                    self.pin_deadlines.remove(&object.key);
+                }
                 self.objects.insert(object.key.clone(), object);
             }
             Some(Change::ObjectRemoved(key)) => {
                 self.objects.remove(&key);
                 self.in_progress.remove(&key);
+                self.pin_deadlines.remove(&key);
             }
             None => {}
         }
     }
 
     /// The copy as an image (for promotion; moved, not copied).
-    pub fn into_image(self) -> MetadataImage {
+    pub fn into_image(mut self) -> MetadataImage {
+        for (key, until) in &self.pin_deadlines {
+            if let Some(object) = self.objects.get_mut(key) {
+                object.soft_pin_remaining_ms = remaining_ms(*until, false);
+            }
+        }
+        for (id, until) in &self.drain_deadlines {
+            if let Some(segment) = self.segments.get_mut(id) {
+                segment.drain_remaining_ms = remaining_ms(*until, true);
+            }
+        }
         MetadataImage {
             view_version: self.view_version,
             created_at_unix_ms: crate::service::unix_ms(),
@@ -211,6 +262,37 @@ mod tests {
             seq,
             change: Some(change),
         }
+    }
+
+    #[test]
+    fn soft_pins_keep_counting_down_while_the_copy_waits() {
+        let mut state = FollowerState::default();
+        let mut pinned = object("pinned", &["a"]);
+        pinned.soft_pin_remaining_ms = 60_000;
+        state.apply(change(1, Change::ObjectStored(pinned)));
+        let mut brief = object("brief", &["a"]);
+        brief.soft_pin_remaining_ms = 5;
+        state.apply(change(2, Change::ObjectStored(brief)));
+        std::thread::sleep(Duration::from_millis(20));
+        let image = state.into_image();
+        let pin = |key: &str| {
+            let object = image
+                .objects
+                .iter()
+                .find(|o| o.key == key)
+                .map(|o| o.soft_pin_remaining_ms);
+            object.unwrap_or(u64::MAX)
+        };
+        assert!(
+            pin("pinned") < 60_000 && pin("pinned") > 50_000,
+            "{}",
+            pin("pinned")
+        );
+        assert_eq!(
+            pin("brief"),
+            0,
+            "a pin that ran out while the copy waited is gone"
+        );
     }
 
     #[test]
