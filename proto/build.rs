@@ -8,6 +8,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         unsafe { std::env::set_var("PROTOC", protoc_bin_vendored::protoc_bin_path()?) };
     }
     println!("cargo:rerun-if-changed=proto");
-    tonic_prost_build::configure().compile_protos(&["proto/mooncake/master/v1/master.proto"], &["proto"])?;
+    tonic_prost_build::configure().compile_protos(
+        &[
+            "proto/mooncake/master/v1/master.proto",
+            "proto/mooncake/master/v1/metadata.proto",
+        ],
+        &["proto"],
+    )?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The RPC port's accept loop and the framed data-path handler: every accepted connection is sniffed
-//! for [`MAGIC`]; framed connections are served here, all others go to tonic unchanged.
+//! for [`MAGIC`] (served here) or [`FOLLOW_MAGIC`] (an HA standby's replication channel, handed to its
+//! own threads); all others go to tonic unchanged.
 //!
 //! The wire format is documented in [`mooncake_proto::framed`]. The handler calls the same
 //! [`MasterGrpc`] methods the gRPC server does, so semantics, metrics and error codes are identical.
@@ -18,6 +19,7 @@ use tokio_util::task::TaskTracker;
 use tonic::Request;
 
 use crate::grpc::MasterGrpc;
+use crate::ha::wire::FOLLOW_MAGIC;
 
 /// How long a new connection may stay silent before it is dropped; it stalls only itself.
 pub const SNIFF_TIMEOUT: Duration = Duration::from_secs(10);
@@ -28,6 +30,8 @@ const READ_BUFFER: usize = 16 * 1024;
 #[derive(Debug, PartialEq, Eq)]
 enum Sniffed {
     Framed,
+    /// An HA standby's replication channel ([`crate::ha::wire`]).
+    Follow,
     Other,
     Closed,
 }
@@ -69,6 +73,7 @@ pub async fn accept_loop(
             };
             match sniffed {
                 Ok(Ok(Sniffed::Framed)) => serve_connection(stream, svc, cancel).await,
+                Ok(Ok(Sniffed::Follow)) => serve_follower(stream, &svc),
                 Ok(Ok(Sniffed::Other)) => {
                     let _ = grpc.send(Ok(stream)).await;
                 }
@@ -91,15 +96,43 @@ async fn sniff(stream: &mut TcpStream) -> io::Result<Sniffed> {
     if n == 0 {
         return Ok(Sniffed::Closed);
     }
-    if head[..n] != MAGIC[..n] {
+    if head[..n] != MAGIC[..n] && head[..n] != FOLLOW_MAGIC[..n] {
         return Ok(Sniffed::Other);
     }
     stream.read_exact(&mut head).await?;
+    if &head == FOLLOW_MAGIC {
+        return Ok(Sniffed::Follow);
+    }
     if &head != MAGIC {
         return Ok(Sniffed::Closed);
     }
     stream.write_all(MAGIC).await?;
     Ok(Sniffed::Framed)
+}
+
+/// Hands a replication connection to a thread of its own (blocking I/O, see [`crate::ha::wire`]);
+/// refused (closed) on a master that is not an HA member.
+fn serve_follower(stream: TcpStream, svc: &MasterGrpc) {
+    let Some(replication) = svc.replication().cloned() else {
+        tracing::debug!("replication connection refused: this master runs without HA");
+        return;
+    };
+    let stream = match stream
+        .into_std()
+        .and_then(|s| s.set_nonblocking(false).map(|()| s))
+    {
+        Ok(stream) => stream,
+        Err(error) => {
+            tracing::warn!(%error, "cannot take over a replication connection");
+            return;
+        }
+    };
+    let spawned = std::thread::Builder::new()
+        .name("mc-repl-writer".into())
+        .spawn(move || replication.serve_follower(stream));
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "cannot start a replication thread");
+    }
 }
 
 /// Serves one framed connection until the peer closes it, an I/O error, a protocol violation, or

@@ -36,6 +36,11 @@ impl MasterGrpc {
         }
     }
 
+    /// The leader's replication to standbys (HA only).
+    pub fn replication(&self) -> Option<&Arc<crate::ha::Replication>> {
+        self.replication.as_ref()
+    }
+
     /// Runs as an HA member: answers only while `gate` says this master serves as leader, feeds
     /// standbys from `replication`, and answers a mutation once they have it.
     pub fn with_ha(
@@ -505,20 +510,5 @@ impl MasterApi for MasterGrpc {
             view_version: self.service.view_version(),
         };
         self.done(Op::ServiceReady, started, false, response)
-    }
-
-    type FollowStream = crate::ha::FollowStream;
-
-    async fn follow(
-        &self,
-        request: Request<tonic::Streaming<pb::FollowRequest>>,
-    ) -> Result<Response<Self::FollowStream>, Status> {
-        self.admit()?;
-        match &self.replication {
-            Some(replication) => Ok(Response::new(replication.follow(request.into_inner()).await?)),
-            None => Err(Status::failed_precondition(
-                "this master keeps no change log for standbys (start it with --enable-ha)",
-            )),
-        }
     }
 }

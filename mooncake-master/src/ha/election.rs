@@ -8,7 +8,10 @@
 //! never received the leader's metadata waits a moment before campaigning, so one that did wins.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
 
 use mooncake_engine::metadata::master_view::{Leadership, MasterView, ViewStore};
 use mooncake_proto::master::MetadataImage;
@@ -53,7 +56,8 @@ async fn pause(cancel: &CancellationToken, how_long: Duration) {
 impl Election {
     /// Runs until `cancel`; a leader releases the view on the way out so a standby takes over at once.
     pub async fn run(mut self, cancel: CancellationToken) {
-        let mut copy = FollowerState::default();
+        // Shared with the follower thread while following.
+        let copy = Arc::new(Mutex::new(FollowerState::default()));
         let mut last_error = String::new();
         // The newest view version seen: a copy taken under an older leader is not current.
         let mut newest_view = 0i64;
@@ -68,7 +72,7 @@ impl Election {
                         pause(&cancel, POLL).await;
                         continue;
                     }
-                    if let Some(error) = self.follow_while_current(&view, &mut copy, &cancel).await {
+                    if let Some(error) = self.follow_while_current(&view, &copy, &cancel).await {
                         let text = error.to_string();
                         if text != last_error {
                             tracing::warn!(%error, "standby cannot follow the leader; retrying");
@@ -81,7 +85,11 @@ impl Election {
                 }
                 Ok(None) => {
                     self.state.set_leader(None, 0);
-                    if !(copy.synced && copy.view_version >= newest_view) {
+                    let current = {
+                        let copy = copy.lock();
+                        copy.synced && copy.view_version >= newest_view
+                    };
+                    if !current {
                         pause(&cancel, UNSYNCED_DELAY).await;
                         if cancel.is_cancelled() || !matches!(self.store.current().await, Ok(None)) {
                             continue;
@@ -89,7 +97,9 @@ impl Election {
                     }
                     match self.store.acquire(self.state.address(), self.ttl).await {
                         Ok(Some(leadership)) => {
-                            copy = self.lead(leadership, std::mem::take(&mut copy), &cancel).await;
+                            let taken = std::mem::take(&mut *copy.lock());
+                            let next = self.lead(leadership, taken, &cancel).await;
+                            *copy.lock() = next;
                         }
                         Ok(None) => {}
                         Err(error) => {
@@ -110,20 +120,36 @@ impl Election {
     async fn follow_while_current(
         &self,
         view: &MasterView,
-        copy: &mut FollowerState,
+        copy: &Arc<Mutex<FollowerState>>,
         cancel: &CancellationToken,
     ) -> Option<FollowError> {
-        let follow = follower::follow(&view.leader, &self.name, copy);
+        let stop = Arc::new(AtomicBool::new(false));
+        let follow = {
+            let (leader, name, copy, stop) =
+                (view.leader.clone(), self.name.clone(), copy.clone(), stop.clone());
+            tokio::task::spawn_blocking(move || follower::follow(&leader, &name, &copy, &stop))
+        };
         tokio::pin!(follow);
+        // Stops the follower thread and waits for it (it looks at `stop` every 200 ms).
+        let halt = async |follow: std::pin::Pin<&mut tokio::task::JoinHandle<FollowError>>| {
+            stop.store(true, Ordering::Relaxed);
+            let _ = follow.await;
+        };
         loop {
             tokio::select! {
-                _ = cancel.cancelled() => return None,
-                error = &mut follow => return Some(error),
+                _ = cancel.cancelled() => {
+                    halt(follow.as_mut()).await;
+                    return None;
+                }
+                ended = &mut follow => return ended.ok(),
                 _ = tokio::time::sleep(POLL) => match self.store.current().await {
                     Ok(Some(now)) if &now == view => {}
                     // A backend hiccup is no reason to stop following.
                     Err(_) => {}
-                    _ => return None,
+                    _ => {
+                        halt(follow.as_mut()).await;
+                        return None;
+                    }
                 },
             }
         }

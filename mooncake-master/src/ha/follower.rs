@@ -1,5 +1,5 @@
-//! Standby side of replication: follows the leader's `Follow` stream into a live copy of its metadata
-//! and acknowledges every change it applied.
+//! Standby side of replication: follows the leader's replication channel ([`super::wire`]) into a live
+//! copy of its metadata and acknowledges every change it applied, all on one thread.
 //!
 //! The copy is kept as plain image data (segments and objects by id and key), not as a serving core:
 //! replaying changes never has to reproduce the leader's allocator decisions, and on promotion the copy
@@ -8,29 +8,30 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use mooncake_proto::master::master_service_client::MasterServiceClient;
+use std::io::{self, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::atomic::AtomicBool;
+
 use mooncake_proto::master::metadata_change::Change;
 use mooncake_proto::master::{
-    FollowRequest, ImageObject, ImageSegment, MetadataChange, MetadataImage, follow_event,
+    FollowEvent, FollowRequest, ImageObject, ImageSegment, MetadataChange, MetadataImage, follow_event,
 };
-use tokio::sync::mpsc;
+use parking_lot::Mutex;
+use prost::Message;
+
+use super::wire;
 
 /// Why following stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum FollowError {
     #[error("cannot connect to the leader at {leader}: {source}")]
-    Connect {
-        leader: String,
-        source: tonic::transport::Error,
-    },
-    #[error("the leader at {leader} refused to stream its metadata: {status}")]
-    Refused { leader: String, status: tonic::Status },
-    #[error("the leader at {leader} let this standby go: {status}")]
-    LetGo { leader: String, status: tonic::Status },
-    #[error("the stream from the leader at {leader} broke: {status}")]
-    Broken { leader: String, status: tonic::Status },
-    #[error("the leader at {leader} ended the stream")]
-    Ended { leader: String },
+    Connect { leader: String, source: io::Error },
+    #[error("the leader at {leader} let this standby go (it lagged, or the leader stepped down)")]
+    LetGo { leader: String },
+    #[error("the replication stream from the leader at {leader} broke: {source}")]
+    Broken { leader: String, source: io::Error },
+    #[error("stopped following the leader at {leader}")]
+    Stopped { leader: String },
 }
 
 /// The standby's copy of the leader's metadata.
@@ -158,10 +159,20 @@ impl FollowerState {
     }
 }
 
-/// Follows the leader at `leader` until the stream ends; the copy in `state` stays valid afterwards.
-pub async fn follow(leader: &str, name: &str, state: &mut FollowerState) -> FollowError {
-    let mut client = match MasterServiceClient::connect(format!("http://{leader}")).await {
-        Ok(client) => client.max_decoding_message_size(usize::MAX),
+/// How long one connection attempt to the leader may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How often a blocked read looks at `stop`.
+const STOP_CHECK: Duration = Duration::from_millis(200);
+
+/// Follows the leader at `leader` on the calling thread (blocking I/O) until the stream ends, the
+/// leader lets this standby go, or `stop` is set; the copy in `state` stays valid afterwards.
+pub fn follow(leader: &str, name: &str, state: &Mutex<FollowerState>, stop: &AtomicBool) -> FollowError {
+    let broken = |source| FollowError::Broken {
+        leader: leader.to_string(),
+        source,
+    };
+    let mut stream = match connect(leader, name) {
+        Ok(stream) => stream,
         Err(source) => {
             return FollowError::Connect {
                 leader: leader.to_string(),
@@ -169,71 +180,67 @@ pub async fn follow(leader: &str, name: &str, state: &mut FollowerState) -> Foll
             };
         }
     };
-    let (acks, ack_rx) = mpsc::channel(1024);
-    let hello = FollowRequest {
+    let mut body = Vec::new();
+    loop {
+        match wire::read_frame(&mut stream, &mut body, stop) {
+            Ok(true) => {}
+            Ok(false) => {
+                // The copy may miss changes the leader acknowledged without us.
+                state.lock().synced = false;
+                return FollowError::LetGo {
+                    leader: leader.to_string(),
+                };
+            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {
+                return FollowError::Stopped {
+                    leader: leader.to_string(),
+                };
+            }
+            Err(error) => return broken(error),
+        }
+        let event = match FollowEvent::decode(&body[..]) {
+            Ok(event) => event,
+            Err(error) => return broken(io::Error::new(io::ErrorKind::InvalidData, error)),
+        };
+        let applied = {
+            let mut state = state.lock();
+            state.view_version = event.view_version;
+            match event.event {
+                Some(follow_event::Event::Image(image)) => {
+                    let (objects, segments) = (image.objects.len(), image.segments.len());
+                    state.load(image);
+                    tracing::info!(%leader, objects, segments, "standby copied the leader's metadata");
+                }
+                Some(follow_event::Event::Change(change)) => state.apply(change),
+                None => {}
+            }
+            state.applied
+        };
+        if let Err(error) = wire::write_ack(&mut stream, applied) {
+            return broken(error);
+        }
+    }
+}
+
+/// Opens the replication channel to `leader` and says who follows.
+fn connect(leader: &str, name: &str) -> io::Result<TcpStream> {
+    let addr = leader.to_socket_addrs()?.next().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::NotFound,
+            "the leader's address resolves to nothing",
+        )
+    })?;
+    let mut stream = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)?;
+    stream.set_nodelay(true)?;
+    stream.set_read_timeout(Some(STOP_CHECK))?;
+    let mut hello = wire::FOLLOW_MAGIC.to_vec();
+    let request = FollowRequest {
         follower: name.to_string(),
         applied: 0,
     };
-    if acks.send(hello).await.is_err() {
-        return FollowError::Ended {
-            leader: leader.to_string(),
-        };
-    }
-    let mut stream = match client
-        .follow(tokio_stream::wrappers::ReceiverStream::new(ack_rx))
-        .await
-    {
-        Ok(response) => response.into_inner(),
-        Err(status) => {
-            return FollowError::Refused {
-                leader: leader.to_string(),
-                status,
-            };
-        }
-    };
-    loop {
-        let event = match stream.message().await {
-            Ok(Some(event)) => event,
-            Ok(None) => {
-                return FollowError::Ended {
-                    leader: leader.to_string(),
-                };
-            }
-            Err(status) if status.code() == tonic::Code::Aborted => {
-                // The copy may miss changes the leader acknowledged without us.
-                state.synced = false;
-                return FollowError::LetGo {
-                    leader: leader.to_string(),
-                    status,
-                };
-            }
-            Err(status) => {
-                return FollowError::Broken {
-                    leader: leader.to_string(),
-                    status,
-                };
-            }
-        };
-        state.view_version = event.view_version;
-        match event.event {
-            Some(follow_event::Event::Image(image)) => {
-                let (objects, segments) = (image.objects.len(), image.segments.len());
-                state.load(image);
-                tracing::info!(%leader, objects, segments, "standby copied the leader's metadata");
-            }
-            Some(follow_event::Event::Change(change)) => state.apply(change),
-            None => continue,
-        }
-        let ack = FollowRequest {
-            follower: String::new(),
-            applied: state.applied,
-        };
-        if acks.send(ack).await.is_err() {
-            return FollowError::Ended {
-                leader: leader.to_string(),
-            };
-        }
-    }
+    wire::encode_frame(&mut hello, &request);
+    stream.write_all(&hello)?;
+    Ok(stream)
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@ pub mod member;
 pub mod metrics;
 pub mod replication;
 pub mod state;
+pub mod wire;
 
 pub use member::{HaError, HaMember};
-pub use replication::{FollowStream, Replication};
+pub use replication::Replication;
 pub use state::{HaPhase, HaSnapshot, HaState};

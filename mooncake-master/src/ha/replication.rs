@@ -1,30 +1,29 @@
 //! Leader side of metadata replication: streams one image and then every committed change to each
-//! standby, and holds a mutation's answer until the in-sync standbys acknowledged it.
+//! standby over the replication channel ([`super::wire`]), and holds a mutation's answer until the
+//! in-sync standbys acknowledged it.
 //!
 //! Design note: a standby is "in sync" once it acknowledged the image; from then on a mutation is
 //! answered only after every in-sync standby applied it (semi-synchronous replication), so a leader
 //! killed right after answering cannot lose an acknowledged put. A standby that does not acknowledge
-//! within [`ACK_TIMEOUT`] is dropped from the set (and disconnected; it reconnects and starts over from
-//! a fresh image), so one slow standby stalls writes for at most that long.
+//! within [`ACK_TIMEOUT`] is dropped from the set (told so, and disconnected; it reconnects and starts
+//! over from a fresh image), so one slow standby stalls writes for at most that long. Each standby is
+//! served by two threads with blocking I/O (a writer fed by the change log, a reader of
+//! acknowledgements): the fewest wake-ups between a handler's change and its acknowledgement.
 
 use std::collections::HashMap;
-use std::pin::Pin;
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use futures::StreamExt;
 use mooncake_proto::master::{FollowEvent, FollowRequest, follow_event};
 use parking_lot::Mutex;
+use prost::Message;
 use tokio::sync::Notify;
-use tokio_stream::Stream;
-use tokio_util::sync::CancellationToken;
-use tonic::Status;
 
+use super::wire;
 use crate::service::MasterService;
-
-/// The stream a `Follow` call answers with.
-pub type FollowStream = Pin<Box<dyn Stream<Item = Result<FollowEvent, Status>> + Send>>;
 
 /// How long a mutation waits for its standbys before dropping the laggards.
 pub const ACK_TIMEOUT: Duration = Duration::from_secs(2);
@@ -36,7 +35,10 @@ struct Follower {
     acked: Option<u64>,
     /// The change the image covered (acknowledging it makes the follower in sync).
     image_seq: u64,
-    disconnect: CancellationToken,
+    /// Its change-log subscription (ended to let it go).
+    subscription: u64,
+    /// Set when the leader lets it go.
+    let_go: bool,
 }
 
 /// The leader's view of its standbys.
@@ -113,21 +115,26 @@ impl Replication {
                     "standby did not acknowledge in time; disconnecting it (it will resynchronise)"
                 );
                 follower.acked = None;
-                follower.disconnect.cancel();
+                self.let_go(follower);
             }
+        }
+    }
+
+    /// Ends a follower's change feed: its writer sends the "let go" frame and hangs up.
+    fn let_go(&self, follower: &mut Follower) {
+        follower.let_go = true;
+        if let Some(log) = self.service.change_log() {
+            log.unsubscribe(follower.subscription);
         }
     }
 
     fn acknowledge(&self, id: u64, applied: u64) {
         let mut followers = self.followers.lock();
         if let Some(follower) = followers.get_mut(&id) {
-            if follower.acked.is_none()
-                && applied >= follower.image_seq
-                && !follower.disconnect.is_cancelled()
-            {
+            if follower.acked.is_none() && applied >= follower.image_seq && !follower.let_go {
                 tracing::info!(standby = %follower.name, applied, "standby in sync");
             }
-            if applied >= follower.image_seq && !follower.disconnect.is_cancelled() {
+            if applied >= follower.image_seq && !follower.let_go {
                 follower.acked = Some(follower.acked.unwrap_or(0).max(applied));
             }
         }
@@ -136,36 +143,53 @@ impl Replication {
     }
 
     fn remove(&self, id: u64) {
-        if let Some(follower) = self.followers.lock().remove(&id) {
+        if let Some(mut follower) = self.followers.lock().remove(&id) {
+            self.let_go(&mut follower);
             tracing::info!(standby = %follower.name, "standby disconnected");
         }
         self.acked.notify_waiters();
     }
 
-    /// Answers a standby's `Follow` call: subscribe, export the image, then stream it and every change
-    /// after it straight from the change log (no relay task); acknowledgements arrive on `requests`.
-    pub async fn follow(
-        self: &Arc<Self>,
-        mut requests: tonic::Streaming<FollowRequest>,
-    ) -> Result<FollowStream, Status> {
-        let name = match requests.message().await? {
-            Some(first) if !first.follower.is_empty() => first.follower,
-            Some(_) => "unnamed standby".to_string(),
-            None => return Err(Status::cancelled("the standby left before saying who it is")),
+    /// Serves one standby on `stream` (after [`wire::FOLLOW_MAGIC`]) until it or the leader ends it.
+    /// Blocks: run it on a thread of its own.
+    pub fn serve_follower(self: &Arc<Self>, stream: TcpStream) {
+        let peer = stream
+            .peer_addr()
+            .map_or_else(|_| "?".to_string(), |a| a.to_string());
+        if let Err(error) = self.serve_follower_on(stream) {
+            tracing::debug!(%peer, %error, "replication connection ended");
+        }
+    }
+
+    fn serve_follower_on(self: &Arc<Self>, mut stream: TcpStream) -> std::io::Result<()> {
+        stream.set_nodelay(true)?;
+        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        let never = AtomicBool::new(false);
+        let mut body = Vec::new();
+        if !wire::read_frame(&mut stream, &mut body, &never)? {
+            return Ok(());
+        }
+        stream.set_read_timeout(None)?;
+        let name = FollowRequest::decode(&body[..])
+            .ok()
+            .map(|hello| hello.follower)
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| "unnamed standby".to_string());
+        let mut out = Vec::new();
+        let Some(log) = self.service.change_log() else {
+            wire::encode_let_go(&mut out);
+            return stream.write_all(&out);
         };
-        let log = self
-            .service
-            .change_log()
-            .ok_or_else(|| Status::failed_precondition("this master keeps no change log"))?;
-        let (image_seq, changes) = log.subscribe();
+        let (image_seq, subscription, mut changes) = log.subscribe();
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let disconnect = CancellationToken::new();
         {
             // Under the followers lock: a step-down (which takes it too) either sees this follower
-            // and disconnects it, or happened before and is seen here.
+            // and lets it go, or happened before and is seen here.
             let mut followers = self.followers.lock();
             if !self.leading.load(Ordering::Acquire) {
-                return Err(Status::unavailable("this master is not the serving leader"));
+                log.unsubscribe(subscription);
+                wire::encode_let_go(&mut out);
+                return stream.write_all(&out);
             }
             followers.insert(
                 id,
@@ -173,68 +197,69 @@ impl Replication {
                     name: name.clone(),
                     acked: None,
                     image_seq,
-                    disconnect: disconnect.clone(),
+                    subscription,
+                    let_go: false,
                 },
             );
         }
-        let service = self.service.clone();
-        let mut image = tokio::task::spawn_blocking(move || service.export_image())
-            .await
-            .map_err(|e| Status::internal(format!("exporting the metadata failed: {e}")))?;
+        let mut image = self.service.export_image();
         image.last_change = image_seq;
-        if disconnect.is_cancelled() || !self.leading.load(Ordering::Acquire) {
+        if !self.leading.load(Ordering::Acquire) {
             // Stepped down during the export: the image may be of a core being cleared.
             self.remove(id);
-            return Err(Status::unavailable("this master stepped down"));
+            wire::encode_let_go(&mut out);
+            return stream.write_all(&out);
         }
         tracing::info!(standby = %name, objects = image.objects.len(), segments = image.segments.len(), "streaming metadata to a standby");
 
-        // Acknowledgements: until the standby hangs up or is dropped for lagging.
+        // Acknowledgements, on their own thread, until the standby hangs up.
         let this = self.clone();
-        let acks_done = disconnect.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = acks_done.cancelled() => break,
-                    next = requests.next() => match next {
-                        Some(Ok(ack)) => this.acknowledge(id, ack.applied),
-                        _ => break,
-                    },
+        let mut acks = stream.try_clone()?;
+        std::thread::Builder::new()
+            .name("mc-repl-acks".into())
+            .spawn(move || {
+                let mut ack = [0u8; 8];
+                while acks.read_exact(&mut ack).is_ok() {
+                    this.acknowledge(id, u64::from_le_bytes(ack));
                 }
-            }
-            acks_done.cancel();
-            this.remove(id);
-        });
+                this.remove(id);
+                let _ = acks.shutdown(Shutdown::Both);
+            })?;
 
         let view_version = self.service.view_version();
-        let event = move |event| {
-            Ok(FollowEvent {
-                view_version,
-                event: Some(event),
-            })
+        let event = |event| FollowEvent {
+            view_version,
+            event: Some(event),
         };
-        let image = futures::stream::once(std::future::ready(event(follow_event::Event::Image(image))));
-        let changes = tokio_stream::wrappers::ReceiverStream::new(changes)
-            .map(move |change| event(follow_event::Event::Change(change)));
-        // A follower this leader lets go (it lagged, or the leader stepped down) is told so: its copy
-        // is no longer known to be current. A dead leader sends nothing; the connection just breaks.
-        let let_go = futures::stream::once(std::future::ready(Err(Status::aborted(
-            "the leader let this standby go (it lagged or the leader stepped down); resynchronise",
-        ))));
-        let stream = image
-            .chain(changes)
-            .take_until(disconnect.cancelled_owned())
-            .chain(let_go);
-        Ok(Box::pin(stream))
+        wire::encode_frame(&mut out, &event(follow_event::Event::Image(image)));
+        let result = (|| {
+            stream.write_all(&out)?;
+            // Each wake-up sends everything queued since, as one write.
+            while let Some(change) = changes.blocking_recv() {
+                out.clear();
+                wire::encode_frame(&mut out, &event(follow_event::Event::Change(change)));
+                while let Ok(more) = changes.try_recv() {
+                    wire::encode_frame(&mut out, &event(follow_event::Event::Change(more)));
+                }
+                stream.write_all(&out)?;
+            }
+            // The feed ended: the leader let this standby go (or stepped down).
+            out.clear();
+            wire::encode_let_go(&mut out);
+            stream.write_all(&out)
+        })();
+        let _ = stream.shutdown(Shutdown::Both);
+        self.remove(id);
+        result
     }
 
     /// Accepts followers while `leading`; stepping down disconnects every standby.
     pub fn set_leading(&self, leading: bool) {
-        let followers = self.followers.lock();
+        let mut followers = self.followers.lock();
         self.leading.store(leading, Ordering::Release);
         if !leading {
-            for follower in followers.values() {
-                follower.disconnect.cancel();
+            for follower in followers.values_mut() {
+                self.let_go(follower);
             }
         }
     }

@@ -24,7 +24,8 @@ pub const BACKLOG: usize = 1 << 16;
 struct Subscribers {
     /// Sequence number of the last recorded change.
     seq: u64,
-    senders: Vec<mpsc::Sender<MetadataChange>>,
+    senders: Vec<(u64, mpsc::Sender<MetadataChange>)>,
+    next_id: u64,
 }
 
 /// Sequence-numbered changes fanned out to the current subscribers.
@@ -45,17 +46,19 @@ impl ChangeLog {
             seq: subscribers.seq,
             change: Some(change()),
         };
-        subscribers.senders.retain(|s| match s.try_send(message.clone()) {
-            Ok(()) => true,
-            Err(mpsc::error::TrySendError::Full(_)) => {
-                tracing::warn!(
-                    backlog = BACKLOG,
-                    "a change-log subscriber fell too far behind; cut off"
-                );
-                false
-            }
-            Err(mpsc::error::TrySendError::Closed(_)) => false,
-        });
+        subscribers
+            .senders
+            .retain(|(_, s)| match s.try_send(message.clone()) {
+                Ok(()) => true,
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    tracing::warn!(
+                        backlog = BACKLOG,
+                        "a change-log subscriber fell too far behind; cut off"
+                    );
+                    false
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => false,
+            });
     }
 
     /// The sequence number of the last recorded change.
@@ -63,18 +66,26 @@ impl ChangeLog {
         self.subscribers.lock().seq
     }
 
-    /// Starts receiving every change recorded from now on; returns the last sequence number before.
-    pub fn subscribe(&self) -> (u64, ChangeReceiver) {
+    /// Starts receiving every change recorded from now on; returns the last sequence number before
+    /// and the subscription's id (for [`ChangeLog::unsubscribe`]).
+    pub fn subscribe(&self) -> (u64, u64, ChangeReceiver) {
         let (tx, rx) = mpsc::channel(BACKLOG);
         let mut subscribers = self.subscribers.lock();
-        subscribers.senders.push(tx);
-        (subscribers.seq, rx)
+        subscribers.next_id += 1;
+        let id = subscribers.next_id;
+        subscribers.senders.push((id, tx));
+        (subscribers.seq, id, rx)
+    }
+
+    /// Ends a subscription: its receiver sees the end of the log once it drained what is queued.
+    pub fn unsubscribe(&self, id: u64) {
+        self.subscribers.lock().senders.retain(|(sub, _)| *sub != id);
     }
 
     /// How many subscribers are attached.
     pub fn subscriber_count(&self) -> usize {
         let mut subscribers = self.subscribers.lock();
-        subscribers.senders.retain(|s| !s.is_closed());
+        subscribers.senders.retain(|(_, s)| !s.is_closed());
         subscribers.senders.len()
     }
 }
@@ -88,13 +99,17 @@ mod tests {
     fn subscribers_get_numbered_changes_after_their_subscription() {
         let log = ChangeLog::default();
         log.record(|| unreachable!("nobody listens: the change is not built"));
-        let (start, mut rx) = log.subscribe();
+        let (start, id, mut rx) = log.subscribe();
         assert_eq!(start, 1);
         log.record(|| Change::ObjectRemoved("k".into()));
         let got = rx.try_recv().unwrap();
         assert_eq!(got.seq, 2);
         assert_eq!(got.change, Some(Change::ObjectRemoved("k".into())));
-        drop(rx);
+        log.unsubscribe(id);
+        assert_eq!(
+            rx.try_recv().unwrap_err(),
+            mpsc::error::TryRecvError::Disconnected
+        );
         log.record(|| Change::ObjectRemoved("k2".into()));
         assert_eq!(log.subscriber_count(), 0);
         assert_eq!(log.last_seq(), 3);
