@@ -190,6 +190,19 @@ fn a_file_that_is_not_a_snapshot_is_rejected() {
             .contains("truncated")
     );
 
+    // One unreadable target is a failed row; the others are still verified.
+    let missing = dir.path().join("gone").join("snapshot.bin");
+    let good = dir.path().join("good.bin");
+    std::fs::write(&good, format::encode(&image(3, 1))).unwrap();
+    let out = snapshot(
+        dir.path(),
+        &["verify", missing.to_str().unwrap(), good.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let verified = json(&out);
+    assert_eq!(verified["snapshots"][0]["checksum"], "unreadable", "{verified}");
+    assert_eq!(verified["snapshots"][1]["valid"], true, "{verified}");
+
     // Table output says it in words too.
     let out = Command::new(BIN)
         .args(["snapshot", "inspect", bad.to_str().unwrap()])

@@ -33,7 +33,13 @@ pub struct SnapshotArgs {
 pub struct StoreArgs {
     /// The snapshot store to read: local or s3 (the master's --snapshot-object-store-type); local is
     /// implied by --local-path. S3 is configured by MOONCAKE_AWS_* as for the master
-    #[arg(long, global = true, env = "MOONCAKE_SNAPSHOT_OBJECT_STORE_TYPE", value_enum)]
+    #[arg(
+        long,
+        global = true,
+        env = "MOONCAKE_SNAPSHOT_OBJECT_STORE_TYPE",
+        value_enum,
+        ignore_case = true
+    )]
     pub store: Option<StoreType>,
 
     /// Root directory of local snapshots (the master's MOONCAKE_SNAPSHOT_LOCAL_PATH)
@@ -71,7 +77,8 @@ pub enum SnapshotCommand {
 
     /// Ask the running master (--admin) to write a snapshot now; prints its id, keys, size and duration
     ///
-    /// The master must run with --snapshot-object-store-type. Exit 2 when it refuses (not configured,
+    /// The master must run with --snapshot-object-store-type and --enable-snapshot (or
+    /// --enable-snapshot-restore). Exit 2 when it refuses (not configured,
     /// another snapshot in progress, a standby, a store failure).
     Create,
 
@@ -266,7 +273,7 @@ async fn create(global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let (code, body) = result?;
     if !(200..300).contains(&code) {
         let hint = match code {
-            400 => "start the master with --snapshot-object-store-type local|s3",
+            400 => "start the master with --snapshot-object-store-type local|s3 and --enable-snapshot",
             409 => "wait for the running snapshot to finish, or ask the leader",
             _ => "see the master's log",
         };
@@ -460,7 +467,17 @@ async fn verify(store: &StoreArgs, targets: &[String], global: &GlobalArgs) -> a
     };
     let mut results = Vec::new();
     for target in &targets {
-        results.push(read_target(store, target, global).await?);
+        // One unreadable target (gone since the listing, a wrong path) is a failed row, not the end.
+        let result = match read_target(store, target, global).await {
+            Ok(inspection) => inspection,
+            Err(error) => {
+                let mut failed = examine(None, target.clone(), &[]);
+                failed.checksum = "unreadable".to_owned();
+                failed.error = Some(format!("{error:#}"));
+                failed
+            }
+        };
+        results.push(result);
     }
     let all_valid = results.iter().all(|r| r.valid);
     if global.output == OutputFormat::Json {

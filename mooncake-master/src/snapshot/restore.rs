@@ -10,7 +10,7 @@ use super::SnapshotError;
 use super::format;
 use super::id::SnapshotId;
 use super::status::{Rejected, RestoreInfo};
-use super::store::Store;
+use super::store::{Store, StoreError};
 use crate::config::SnapshotConfig;
 use crate::service::MasterService;
 
@@ -53,14 +53,14 @@ pub async fn load_newest_from(store: &Store) -> Result<Option<Loaded>, SnapshotE
     for id in candidates(store).await? {
         let raw = match store.read(&id, &mut |_, _| {}).await {
             Ok(raw) => raw,
-            Err(error) => {
-                tracing::error!(%id, %error, "snapshot rejected: cannot read it; trying the previous one");
-                rejected.push(Rejected {
-                    id: id.to_string(),
-                    error: error.to_string(),
-                });
+            // Gone between the listing and the read (retention of another master): the next one.
+            Err(error @ StoreError::NotFound(_)) => {
+                tracing::warn!(%id, %error, "snapshot vanished; trying the previous one");
                 continue;
             }
+            // The store failed (S3 503, a timeout, permissions): starting empty would let the next
+            // snapshot and its retention delete the good ones, so this is an error, not a rejection.
+            Err(error) => return Err(error.into()),
         };
         let (decoded, raw) = tokio::task::spawn_blocking(move || (format::decode(&raw).map(|(_, i)| i), raw))
             .await
@@ -74,6 +74,10 @@ pub async fn load_newest_from(store: &Store) -> Result<Option<Loaded>, SnapshotE
                     rejected,
                     raw,
                 }));
+            }
+            Err(source @ format::FormatError::UnsupportedVersion { .. }) => {
+                // Written by a newer build: refuse to start rather than overwrite it with less.
+                return Err(SnapshotError::Format { id, source });
             }
             Err(error) => {
                 tracing::error!(%id, %error, location = %store.location(), "snapshot rejected; trying the previous one");

@@ -45,7 +45,14 @@ impl Snapshotter {
         store: Store,
         config: SnapshotConfig,
     ) -> Result<Arc<Self>, SnapshotError> {
-        let newest = store.list().await?.pop().map(|e| e.id);
+        // An unreachable store must not keep the master from starting (each write lists it again).
+        let newest = match store.list().await {
+            Ok(mut entries) => entries.pop().map(|e| e.id),
+            Err(error) => {
+                tracing::warn!(%error, location = %store.location(), "cannot list the snapshot store yet");
+                None
+            }
+        };
         let status = Arc::new(SnapshotStatus::new(config.periodic, store.location()));
         Ok(Arc::new(Self {
             service,
@@ -145,7 +152,11 @@ impl Snapshotter {
         .await
         .map_err(|e| SnapshotError::Task(e.to_string()))?;
         drop(exporting);
-        let id = SnapshotId::next(created_at, self.newest.lock().as_ref());
+        // Newer than anything in the store, whoever wrote it (after an HA failover another master's
+        // clock may be ahead of ours): retention must never take the snapshot just written.
+        let listed = self.store.list().await?.pop().map(|e| e.id);
+        let newest = std::cmp::max(listed, self.newest.lock().clone());
+        let id = SnapshotId::next(created_at, newest.as_ref());
         let size = bytes.len() as u64;
         let backup = self.config.backup_dir.clone().map(|dir| (dir, bytes.clone()));
         self.store.write(&id, bytes).await?;

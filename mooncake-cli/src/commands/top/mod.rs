@@ -55,7 +55,9 @@ pub struct TopArgs {
 /// Parses `--interval`: a humantime duration or a number of seconds, at least 50 ms.
 fn parse_interval(text: &str) -> Result<Duration, String> {
     let interval = match text.parse::<f64>() {
-        Ok(seconds) if seconds.is_finite() && seconds >= 0.0 => Duration::from_secs_f64(seconds),
+        Ok(seconds) if seconds.is_finite() && seconds >= 0.0 => {
+            Duration::try_from_secs_f64(seconds).map_err(|_| format!("{text} is too long an interval"))?
+        }
         Ok(_) => return Err(format!("not a duration: {text}")),
         Err(_) => humantime::parse_duration(text).map_err(|e| format!("not a duration ({e}): {text}"))?,
     };
@@ -198,5 +200,6 @@ mod tests {
         assert_eq!(parse_interval("0.5"), Ok(Duration::from_millis(500)));
         assert!(parse_interval("10ms").unwrap_err().contains("at most every 50ms"));
         assert!(parse_interval("soon").is_err());
+        assert!(parse_interval("1e20").unwrap_err().contains("too long"));
     }
 }

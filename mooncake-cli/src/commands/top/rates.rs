@@ -47,7 +47,8 @@ fn op_rate(before: OpCounters, after: OpCounters, elapsed: Duration) -> OpRate {
         requests_per_s: per_second(delta(base.requests, after.requests), elapsed),
         failures_per_s: per_second(delta(base.failures, after.failures), elapsed),
         mean_latency: (latency_count > 0)
-            .then(|| Duration::from_secs_f64(latency_sum / latency_count as f64)),
+            .then(|| Duration::try_from_secs_f64(latency_sum / latency_count as f64).ok())
+            .flatten(),
     }
 }
 

@@ -26,11 +26,18 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut file = fs::File::create(&tmp).map_err(io("cannot create", &tmp))?;
-    file.write_all(bytes).map_err(io("cannot write", &tmp))?;
-    file.sync_all().map_err(io("cannot sync", &tmp))?;
-    drop(file);
-    fs::rename(&tmp, path).map_err(io("cannot rename into place", path))?;
+    let written = fs::File::create(&tmp)
+        .map_err(io("cannot create", &tmp))
+        .and_then(|mut file| {
+            file.write_all(bytes).map_err(io("cannot write", &tmp))?;
+            file.sync_all().map_err(io("cannot sync", &tmp))
+        })
+        .and_then(|()| fs::rename(&tmp, path).map_err(io("cannot rename into place", path)));
+    if let Err(error) = written {
+        // A partial file (disk full, say) must not stay behind to fill the disk further.
+        let _ = fs::remove_file(&tmp);
+        return Err(error);
+    }
     // Make the rename itself durable.
     if let Ok(dir) = fs::File::open(dir) {
         let _ = dir.sync_all();
@@ -119,10 +126,16 @@ impl LocalStore {
     pub(super) async fn write(&self, id: &SnapshotId, bytes: Vec<u8>) -> Result<(), StoreError> {
         let path = self.file(id);
         blocking(move || {
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir).map_err(io("cannot create", dir))?;
+            let Some(dir) = path.parent() else {
+                return write_atomically(&path, &bytes);
+            };
+            fs::create_dir_all(dir).map_err(io("cannot create", dir))?;
+            let written = write_atomically(&path, &bytes);
+            if written.is_err() {
+                // Leave no empty id directory behind (only removed when empty).
+                let _ = fs::remove_dir(dir);
             }
-            write_atomically(&path, &bytes)
+            written
         })
         .await
     }
@@ -172,5 +185,30 @@ impl LocalStore {
             Ok(())
         })
         .await
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_no_partial_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // The target is a non-empty directory: the final rename fails after the data was written.
+        let target = dir.path().join("snapshot.bin");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("keep"), b"x").unwrap();
+        assert!(write_atomically(&target, b"payload").is_err());
+        let left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(
+            left,
+            vec!["snapshot.bin".to_string()],
+            "no temporary file stays behind"
+        );
     }
 }

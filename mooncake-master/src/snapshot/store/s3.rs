@@ -71,17 +71,24 @@ fn millis(name: &str, default: Duration) -> Result<Duration, StoreError> {
 }
 
 impl S3Settings {
-    /// Reads `MOONCAKE_AWS_ACCESS_KEY_ID`, `_SECRET_ACCESS_KEY`, `_BUCKET_NAME` (required), `_REGION`
-    /// (default us-east-1), `_ENDPOINT` (or `_ENDPOINT_URL`; default AWS's regional endpoint),
-    /// `_USE_HTTPS` (for an endpoint given without a scheme), `_USE_VIRTUAL_ADDRESSING` (default false),
-    /// `_CONNECT_TIMEOUT_MS` and `_REQUEST_TIMEOUT_MS`.
+    /// Reads `MOONCAKE_AWS_ACCESS_KEY_ID`, `_SECRET_ACCESS_KEY`, `_BUCKET_NAME`, `_ENDPOINT` (or
+    /// `_ENDPOINT_URL`; an `http://` S3-compatible server or gateway: this build speaks plain HTTP), all
+    /// required; `_REGION` (default us-east-1), `_USE_HTTPS` (for an endpoint given without a scheme;
+    /// default false), `_USE_VIRTUAL_ADDRESSING` (default false), `_CONNECT_TIMEOUT_MS` and
+    /// `_REQUEST_TIMEOUT_MS`.
     pub fn from_env() -> Result<Self, StoreError> {
         let region = env("MOONCAKE_AWS_REGION").unwrap_or_else(|| "us-east-1".to_owned());
-        let https = flag("MOONCAKE_AWS_USE_HTTPS", true)?;
+        let https = flag("MOONCAKE_AWS_USE_HTTPS", false)?;
         let endpoint = match env("MOONCAKE_AWS_ENDPOINT").or_else(|| env("MOONCAKE_AWS_ENDPOINT_URL")) {
             Some(e) if e.contains("://") => e,
             Some(e) => format!("{}://{e}", if https { "https" } else { "http" }),
-            None => format!("https://s3.{region}.amazonaws.com"),
+            None => {
+                return Err(StoreError::S3Config(
+                    "MOONCAKE_AWS_ENDPOINT is required: the http:// address of an S3-compatible server or \
+                     gateway (this build's S3 client speaks plain HTTP)"
+                        .into(),
+                ));
+            }
         };
         let endpoint = Url::parse(&endpoint)
             .map_err(|e| StoreError::S3Config(format!("MOONCAKE_AWS_ENDPOINT {endpoint}: {e}")))?;
