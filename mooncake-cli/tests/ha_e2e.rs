@@ -45,6 +45,22 @@ struct Master {
     admin_port: u16,
     args: Vec<String>,
     env: Vec<(&'static str, String)>,
+    /// The master's log (stderr, every run appended), shown when the test fails.
+    log: std::path::PathBuf,
+}
+
+impl Drop for Master {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(80).collect();
+            eprintln!("--- log of the master on port {} (last lines) ---", self.rpc_port);
+            for line in tail.iter().rev() {
+                eprintln!("{line}");
+            }
+        }
+        let _ = std::fs::remove_file(&self.log);
+    }
 }
 
 impl Master {
@@ -77,11 +93,12 @@ impl Master {
         .chain(extra.iter().cloned())
         .collect();
         let mut master = Self {
-            process: ChildGuard::spawn(Command::new(BIN).arg("--version")),
+            process: ChildGuard::spawn(Command::new(BIN).arg("--version").stdout(Stdio::null())),
             rpc_port,
             admin_port,
             args,
             env: backend.env.clone(),
+            log: std::env::temp_dir().join(format!("mooncake-ha-test-{}-{rpc_port}.log", std::process::id())),
         };
         master.restart();
         master
@@ -95,8 +112,16 @@ impl Master {
                 .envs(self.env.iter().map(|(k, v)| (*k, v.as_str())))
                 .env("MOONCAKE_LOG_LEVEL", "info")
                 .stdout(Stdio::null())
-                .stderr(Stdio::null()),
+                .stderr(self.log_file()),
         );
+    }
+
+    fn log_file(&self) -> Stdio {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .map_or_else(|_| Stdio::null(), Stdio::from)
     }
 
     fn rpc(&self) -> String {

@@ -159,7 +159,14 @@ impl Election {
     /// (a renewal that comes back after this master stopped trusting its lease counts as lost).
     async fn renew(&self, leadership: &Leadership) -> bool {
         let sent = Instant::now();
-        let outcome = tokio::time::timeout(self.ttl / 3, self.store.keep_alive(leadership, self.ttl)).await;
+        // A slow backend (etcd under load) may take a while: wait as long as the current lease is
+        // certain; a renewal that only arrives after that is not trusted (checked below).
+        let budget = self
+            .state
+            .lease_remaining()
+            .unwrap_or(self.ttl * 2 / 3)
+            .max(Duration::from_millis(100));
+        let outcome = tokio::time::timeout(budget, self.store.keep_alive(leadership, self.ttl)).await;
         match outcome {
             Ok(Ok(true)) => {
                 self.state.renewed(sent, self.ttl);
@@ -171,7 +178,7 @@ impl Election {
             Ok(Ok(false)) => tracing::warn!("leadership lost: the master view is no longer ours"),
             Ok(Err(error)) => tracing::warn!(%error, "leadership keep-alive failed"),
             Err(_) => tracing::warn!(
-                timeout_ms = (self.ttl / 3).as_millis() as u64,
+                timeout_ms = budget.as_millis() as u64,
                 "leadership keep-alive timed out"
             ),
         }

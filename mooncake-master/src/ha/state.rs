@@ -99,6 +99,14 @@ impl HaState {
         inner.phase == HaPhase::Serving && inner.valid_until.is_some_and(|t| Instant::now() < t)
     }
 
+    /// How long the lease is still certainly held (`None` when it is not).
+    pub fn lease_remaining(&self) -> Option<Duration> {
+        let until = self.inner.read().valid_until?;
+        until
+            .checked_duration_since(Instant::now())
+            .filter(|left| !left.is_zero())
+    }
+
     /// Whether the lease is certainly still held (regardless of phase).
     pub fn lease_certain(&self) -> bool {
         self.inner.read().valid_until.is_some_and(|t| Instant::now() < t)
