@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use mooncake_master::config::{SnapshotCatalog, SnapshotConfig, SnapshotStore};
 use mooncake_master::snapshot::{SnapshotId, format};
-use mooncake_proto::master::{ImageObject, ImageReplica, ImageSegment, MetadataImage};
+use mooncake_proto::master::{ImageObject, ImageReplica, ImageSegment, MetadataImage, Segment};
 use mooncake_tests::TestMaster;
 use serde_json::Value;
 
@@ -21,14 +21,16 @@ fn image(objects: u64, created: u64) -> MetadataImage {
         created_at_unix_ms: created,
         last_change: 0,
         segments: vec![ImageSegment {
-            id: segment.into(),
-            name: "127.0.0.1:1".into(),
-            base: 1 << 40,
-            size: 1 << 30,
-            te_endpoint: "127.0.0.1:1".into(),
-            protocol: "tcp".into(),
-            host_id: "127.0.0.1".into(),
-            cxl: false,
+            segment: Some(Segment {
+                id: segment.into(),
+                name: "127.0.0.1:1".into(),
+                base: 1 << 40,
+                size: 1 << 30,
+                te_endpoint: "127.0.0.1:1".into(),
+                protocol: "tcp".into(),
+                host_id: "127.0.0.1".into(),
+                cxl: false,
+            }),
             owner: "5a1e4c2b-1d3f-4e5a-8b6c-7d8e9f0a1b2c".into(),
             drain_remaining_ms: 0,
         }],

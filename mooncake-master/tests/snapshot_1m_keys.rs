@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use mooncake_master::config::{SnapshotCatalog, SnapshotConfig, SnapshotStore};
 use mooncake_master::service::{MasterService, ServiceConfig};
 use mooncake_master::snapshot::{Snapshotter, Store, load_newest_from};
-use mooncake_proto::master::{ImageObject, ImageReplica, ImageSegment, MetadataImage};
+use mooncake_proto::master::{ImageObject, ImageReplica, ImageSegment, MetadataImage, Segment};
 
 const KEYS: u64 = 1_000_000;
 const OBJECT: u64 = 4096;
@@ -24,14 +24,16 @@ fn image() -> MetadataImage {
         created_at_unix_ms: 0,
         last_change: 0,
         segments: vec![ImageSegment {
-            id: segment.into(),
-            name: "127.0.0.1:1".into(),
-            base: 1 << 40,
-            size: KEYS * OBJECT,
-            te_endpoint: "127.0.0.1:1".into(),
-            protocol: "tcp".into(),
-            host_id: "127.0.0.1".into(),
-            cxl: false,
+            segment: Some(Segment {
+                id: segment.into(),
+                name: "127.0.0.1:1".into(),
+                base: 1 << 40,
+                size: KEYS * OBJECT,
+                te_endpoint: "127.0.0.1:1".into(),
+                protocol: "tcp".into(),
+                host_id: "127.0.0.1".into(),
+                cxl: false,
+            }),
             owner: owner.into(),
             drain_remaining_ms: 0,
         }],

@@ -48,16 +48,8 @@ pub fn replicate_config(config: Option<pb::ReplicateConfig>) -> ReplicateConfig 
 }
 
 pub fn segment_spec(segment: pb::Segment) -> MasterResult<SegmentSpec> {
-    Ok(SegmentSpec {
-        id: segment_id(&segment.id)?,
-        name: segment.name,
-        base: segment.base,
-        size: segment.size,
-        te_endpoint: segment.te_endpoint,
-        protocol: segment.protocol,
-        host_id: segment.host_id,
-        cxl: segment.cxl,
-    })
+    segment_id(&segment.id)?;
+    crate::service::segment_spec(segment).ok_or(MasterError::InvalidParams("segment id is not a UUID"))
 }
 
 pub fn replica(location: ReplicaLocation) -> pb::ReplicaDescriptor {
@@ -122,16 +114,7 @@ pub fn segment_info(info: SegmentInfo) -> pb::SegmentInfo {
         SegmentStatus::Unmounting => pb::SegmentStatus::Unmounting,
     };
     pb::SegmentInfo {
-        segment: Some(pb::Segment {
-            id: info.spec.id.to_string(),
-            name: info.spec.name,
-            base: info.spec.base,
-            size: info.spec.size,
-            te_endpoint: info.spec.te_endpoint,
-            protocol: info.spec.protocol,
-            host_id: info.spec.host_id,
-            cxl: info.spec.cxl,
-        }),
+        segment: Some(crate::service::segment_message(&info.spec)),
         client_id: info.owner.to_string(),
         status: status as i32,
         used_bytes: info.used_bytes,

@@ -20,6 +20,7 @@ use parking_lot::Mutex;
 use prost::Message;
 
 use super::wire;
+use crate::service::image_segment_id;
 
 /// Why following stopped.
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +69,11 @@ impl FollowerState {
 
     /// Replaces the copy with `image`.
     pub fn load(&mut self, image: MetadataImage) {
-        self.segments = image.segments.into_iter().map(|s| (s.id.clone(), s)).collect();
+        self.segments = image
+            .segments
+            .into_iter()
+            .map(|s| (image_segment_id(&s).to_string(), s))
+            .collect();
         self.objects = image.objects.into_iter().map(|o| (o.key.clone(), o)).collect();
         self.in_progress = image
             .in_progress
@@ -85,7 +90,7 @@ impl FollowerState {
             .segments
             .values()
             .filter(|s| s.drain_remaining_ms > 0)
-            .map(|s| (s.id.clone(), deadline(s.drain_remaining_ms)))
+            .map(|s| (image_segment_id(s).to_string(), deadline(s.drain_remaining_ms)))
             .collect();
         self.applied = image.last_change;
         self.synced = true;
@@ -96,13 +101,14 @@ impl FollowerState {
         self.applied = self.applied.max(change.seq);
         match change.change {
             Some(Change::SegmentMounted(segment) | Change::SegmentDraining(segment)) => {
+                let id = image_segment_id(&segment).to_string();
                 if segment.drain_remaining_ms > 0 {
                     self.drain_deadlines
-                        .insert(segment.id.clone(), deadline(segment.drain_remaining_ms));
+                        .insert(id.clone(), deadline(segment.drain_remaining_ms));
                 } else {
-                    self.drain_deadlines.remove(&segment.id);
+                    self.drain_deadlines.remove(&id);
                 }
-                self.segments.insert(segment.id.clone(), segment);
+                self.segments.insert(id, segment);
             }
             Some(Change::SegmentUnmounted(id)) => {
                 self.segments.remove(&id);
@@ -245,7 +251,7 @@ fn connect(leader: &str, name: &str) -> io::Result<TcpStream> {
 
 #[cfg(test)]
 mod tests {
-    use mooncake_proto::master::ImageReplica;
+    use mooncake_proto::master::{ImageReplica, Segment};
 
     use super::*;
 
@@ -309,11 +315,17 @@ mod tests {
             last_change: 3,
             segments: vec![
                 ImageSegment {
-                    id: "a".into(),
+                    segment: Some(Segment {
+                        id: "a".into(),
+                        ..Default::default()
+                    }),
                     ..Default::default()
                 },
                 ImageSegment {
-                    id: "b".into(),
+                    segment: Some(Segment {
+                        id: "b".into(),
+                        ..Default::default()
+                    }),
                     ..Default::default()
                 },
             ],

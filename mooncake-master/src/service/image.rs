@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use mooncake_proto::master::metadata_change::Change;
-use mooncake_proto::master::{ImageObject, ImageReplica, ImageSegment, MetadataImage};
+use mooncake_proto::master::{ImageObject, ImageReplica, ImageSegment, MetadataImage, Segment};
 use smallvec::SmallVec;
 use uuid::Uuid;
 
@@ -40,9 +40,9 @@ pub fn unix_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-fn image_segment(segment: &MountedSegment, now_ms: u64) -> ImageSegment {
-    let spec = &segment.spec;
-    ImageSegment {
+/// A segment as the wire and the image carry it.
+pub fn segment_message(spec: &SegmentSpec) -> Segment {
+    Segment {
         id: spec.id.to_string(),
         name: spec.name.clone(),
         base: spec.base,
@@ -51,6 +51,31 @@ fn image_segment(segment: &MountedSegment, now_ms: u64) -> ImageSegment {
         protocol: spec.protocol.clone(),
         host_id: spec.host_id.clone(),
         cxl: spec.cxl,
+    }
+}
+
+/// A segment from the wire or an image; `None` when its id is not a UUID.
+pub fn segment_spec(segment: Segment) -> Option<SegmentSpec> {
+    Some(SegmentSpec {
+        id: SegmentId(Uuid::parse_str(&segment.id).ok()?),
+        name: segment.name,
+        base: segment.base,
+        size: segment.size,
+        te_endpoint: segment.te_endpoint,
+        protocol: segment.protocol,
+        host_id: segment.host_id,
+        cxl: segment.cxl,
+    })
+}
+
+/// The id of an image's segment ("" when the image lacks it).
+pub fn image_segment_id(segment: &ImageSegment) -> &str {
+    segment.segment.as_ref().map_or("", |s| s.id.as_str())
+}
+
+fn image_segment(segment: &MountedSegment, now_ms: u64) -> ImageSegment {
+    ImageSegment {
+        segment: Some(segment_message(&segment.spec)),
         owner: segment.owner.to_string(),
         drain_remaining_ms: segment.drain_remaining_ms(now_ms),
     }
@@ -78,18 +103,8 @@ fn image_object(key: &str, object: &Object, table: &SegmentTable, now_ms: u64) -
 }
 
 fn spec_of(segment: &ImageSegment) -> Option<(SegmentSpec, ClientId)> {
-    let id = Uuid::parse_str(&segment.id).ok()?;
     let owner = Uuid::parse_str(&segment.owner).ok()?;
-    let spec = SegmentSpec {
-        id: SegmentId(id),
-        name: segment.name.clone(),
-        base: segment.base,
-        size: segment.size,
-        te_endpoint: segment.te_endpoint.clone(),
-        protocol: segment.protocol.clone(),
-        host_id: segment.host_id.clone(),
-        cxl: segment.cxl,
-    };
+    let spec = segment_spec(segment.segment.clone()?)?;
     (!spec.name.is_empty() && spec.size > 0 && spec.base > 0).then_some((spec, ClientId(owner)))
 }
 
@@ -159,7 +174,7 @@ impl MasterService {
             .segments
             .iter()
             .filter_map(|s| {
-                Uuid::parse_str(&s.id)
+                Uuid::parse_str(image_segment_id(s))
                     .ok()
                     .and_then(|id| table.by_id(SegmentId(id)))
             })

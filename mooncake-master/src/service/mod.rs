@@ -34,7 +34,7 @@ pub use clock::Clock;
 pub use config::{AllocationStrategyKind, ServiceConfig};
 pub use error::{MasterError, MasterResult};
 pub use eviction::EvictionOutcome;
-pub use image::{RestoreReport, unix_ms};
+pub use image::{RestoreReport, image_segment_id, segment_message, segment_spec, unix_ms};
 pub use types::*;
 
 use clients::ClientRegistry;

@@ -137,7 +137,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Header, MetadataImage), FormatError> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use mooncake_proto::master::{ImageObject, ImageReplica, ImageSegment};
+    use mooncake_proto::master::{ImageObject, ImageReplica, ImageSegment, Segment};
 
     use super::*;
 
@@ -147,14 +147,16 @@ mod tests {
             created_at_unix_ms: 1_700_000_000_000,
             last_change: 3,
             segments: vec![ImageSegment {
-                id: "0b7c0d8e-7a3c-4f57-9a55-0d2b0d1c6a11".into(),
-                name: "127.0.0.1:1234".into(),
-                base: 0x7f00_0000_0000,
-                size: 1 << 30,
-                te_endpoint: "127.0.0.1:1234".into(),
-                protocol: "tcp".into(),
-                host_id: "127.0.0.1".into(),
-                cxl: false,
+                segment: Some(Segment {
+                    id: "0b7c0d8e-7a3c-4f57-9a55-0d2b0d1c6a11".into(),
+                    name: "127.0.0.1:1234".into(),
+                    base: 0x7f00_0000_0000,
+                    size: 1 << 30,
+                    te_endpoint: "127.0.0.1:1234".into(),
+                    protocol: "tcp".into(),
+                    host_id: "127.0.0.1".into(),
+                    cxl: false,
+                }),
                 owner: "5a1e4c2b-1d3f-4e5a-8b6c-7d8e9f0a1b2c".into(),
                 drain_remaining_ms: 0,
             }],
