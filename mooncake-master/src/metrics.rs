@@ -130,6 +130,7 @@ pub struct MasterMetrics {
     core_counters: Vec<CoreCounter>,
     gauges: Gauges,
     snapshots: Option<crate::snapshot::SnapshotMetrics>,
+    ha: Option<crate::ha::metrics::HaMetrics>,
     scrape: Mutex<()>,
     started: Instant,
 }
@@ -407,6 +408,7 @@ impl MasterMetrics {
             ),
         };
         let snapshots = crate::snapshot::SnapshotMetrics::register(&registry);
+        let ha = crate::ha::metrics::HaMetrics::register(&registry);
         Arc::new(Self {
             registry,
             ops,
@@ -416,6 +418,7 @@ impl MasterMetrics {
             core_counters,
             gauges,
             snapshots,
+            ha,
             scrape: Mutex::new(()),
             started: Instant::now(),
         })
@@ -494,6 +497,9 @@ impl MasterMetrics {
         if let Some(snapshots) = &self.snapshots {
             snapshots.refresh();
         }
+        if let Some(ha) = &self.ha {
+            ha.refresh();
+        }
         let mut out = Vec::new();
         if let Err(error) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
             tracing::error!(%error, "encoding metrics failed");
@@ -505,6 +511,13 @@ impl MasterMetrics {
     pub fn attach_snapshots(&self, status: Arc<crate::snapshot::SnapshotStatus>) {
         if let Some(snapshots) = &self.snapshots {
             snapshots.attach(status);
+        }
+    }
+
+    /// Shows this master's HA role, leader and standbys in the `master_ha_*` series.
+    pub fn attach_ha(&self, state: Arc<crate::ha::HaState>, replication: Arc<crate::ha::Replication>) {
+        if let Some(ha) = &self.ha {
+            ha.attach(state, replication);
         }
     }
 

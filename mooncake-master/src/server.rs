@@ -231,6 +231,7 @@ pub async fn serve(
     .with_snapshots(snapshots);
     if let Some(member) = &ha {
         state = state.with_ha(member.state.clone(), member.replication.clone());
+        metrics.attach_ha(member.state.clone(), member.replication.clone());
     }
     let admin_cancel = cancel.clone();
     tasks.spawn(async move {

@@ -223,6 +223,9 @@ async fn metrics_count_requests_and_pass_promtool() {
     );
     assert!(metrics.contains("master_request_duration_seconds_bucket{operation=\"put_start\""));
     assert!(metrics.contains("segment_allocated_bytes{segment=\"127.0.0.1:7101\"} 2000"));
+    // Without HA a master is the serving leader of its own cluster, in the same series HA masters use.
+    assert_eq!(value("master_ha_is_leader"), 1.0);
+    assert_eq!(value("master_ha_state{state=\"serving\"}"), 1.0);
 
     tools::assert_promtool_accepts(&metrics);
     master.stop().await;

@@ -1,21 +1,14 @@
-//! HA metrics: role, state, view version, leader identity and in-sync standbys, rendered after the
-//! master's own metrics on `/metrics` when HA is on.
+//! `master_ha_*` Prometheus series (role, state, view version, leader identity, standbys in sync),
+//! refreshed from the HA state at scrape time. Registered on every master like the snapshot series:
+//! a master without HA reports itself the serving leader of its own cluster.
 
-use prometheus::{IntCounter, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder};
+use std::sync::{Arc, OnceLock};
 
-use super::state::{HaPhase, HaSnapshot};
+use prometheus::core::Collector;
+use prometheus::{IntCounter, IntGauge, IntGaugeVec, Opts, Registry};
 
-/// The HA metric families.
-#[derive(Debug)]
-pub struct HaMetrics {
-    registry: Registry,
-    leader: IntGauge,
-    state: IntGaugeVec,
-    view_version: IntGauge,
-    standbys: IntGauge,
-    leaderships: IntCounter,
-    leader_info: IntGaugeVec,
-}
+use super::replication::Replication;
+use super::state::{HaPhase, HaState};
 
 const PHASES: [HaPhase; 4] = [
     HaPhase::Starting,
@@ -24,85 +17,101 @@ const PHASES: [HaPhase; 4] = [
     HaPhase::Serving,
 ];
 
+/// The HA series of one registry.
+#[derive(Debug)]
+pub struct HaMetrics {
+    source: OnceLock<(Arc<HaState>, Arc<Replication>)>,
+    leader: IntGauge,
+    state: IntGaugeVec,
+    view_version: IntGauge,
+    standbys: IntGauge,
+    leaderships: IntCounter,
+    leader_info: IntGaugeVec,
+}
+
+fn add<T: Collector + Clone + 'static>(
+    registry: &Registry,
+    metric: Result<T, prometheus::Error>,
+) -> Option<T> {
+    let metric = metric
+        .inspect_err(|error| tracing::error!(%error, "invalid HA metric"))
+        .ok()?;
+    if let Err(error) = registry.register(Box::new(metric.clone())) {
+        tracing::error!(%error, "HA metric registration failed");
+    }
+    Some(metric)
+}
+
 impl HaMetrics {
-    pub fn new() -> Self {
-        let registry = Registry::new();
-        let gauge = |name: &str, help: &str| {
-            let gauge = IntGauge::new(name, help).unwrap_or_else(|_| unreachable!("valid metric name"));
-            let _ = registry.register(Box::new(gauge.clone()));
-            gauge
+    /// Registers the series in `registry`; `None` only if a definition here is invalid.
+    pub fn register(registry: &Registry) -> Option<Self> {
+        let gauge = |name: &str, help: &str| add(registry, IntGauge::new(name, help));
+        let labelled = |name: &str, help: &str, label: &str| {
+            add(registry, IntGaugeVec::new(Opts::new(name, help), &[label]))
         };
-        let vec = |name: &str, help: &str, labels: &[&str]| {
-            let gauge = IntGaugeVec::new(Opts::new(name, help), labels)
-                .unwrap_or_else(|_| unreachable!("valid metric name"));
-            let _ = registry.register(Box::new(gauge.clone()));
-            gauge
+        let metrics = Self {
+            source: OnceLock::new(),
+            leader: gauge("master_ha_is_leader", "1 while this master serves as the leader")?,
+            state: labelled(
+                "master_ha_state",
+                "1 for the HA state this master is in (starting, standby, leader_warmup, serving)",
+                "state",
+            )?,
+            view_version: gauge(
+                "master_ha_view_version",
+                "View version of the leader this master knows",
+            )?,
+            standbys: gauge(
+                "master_ha_standbys_in_sync",
+                "Standbys following this leader in sync",
+            )?,
+            leaderships: add(
+                registry,
+                IntCounter::new(
+                    "master_ha_leaderships_total",
+                    "Times this master became the serving leader",
+                ),
+            )?,
+            leader_info: labelled(
+                "master_ha_leader_info",
+                "1, labelled with the leader's address as this master knows it",
+                "leader",
+            )?,
         };
-        let leader = gauge(
-            "master_ha_is_leader",
-            "1 while this master serves as the HA leader",
-        );
-        let state = vec(
-            "master_ha_state",
-            "1 for the HA state this master is in (starting, standby, leader_warmup, serving)",
-            &["state"],
-        );
-        let view_version = gauge(
-            "master_ha_view_version",
-            "View version of the leader this master knows",
-        );
-        let standbys = gauge(
-            "master_ha_standbys_in_sync",
-            "Standbys following this leader in sync",
-        );
-        let leaderships = IntCounter::new(
-            "master_ha_leaderships_total",
-            "Times this master became the serving leader",
-        )
-        .unwrap_or_else(|_| unreachable!("valid metric name"));
-        let _ = registry.register(Box::new(leaderships.clone()));
-        let leader_info = vec(
-            "master_ha_leader_info",
-            "1, labelled with the leader's address as this master knows it",
-            &["leader"],
-        );
-        Self {
-            registry,
-            leader,
-            state,
-            view_version,
-            standbys,
-            leaderships,
-            leader_info,
-        }
+        // Until HA is attached: the serving leader of its own cluster.
+        metrics.leader.set(1);
+        metrics.set_phase(HaPhase::Serving);
+        Some(metrics)
     }
 
-    /// Prometheus text for `snapshot`.
-    pub fn render(&self, snapshot: &HaSnapshot, serving: bool, standbys: usize) -> String {
-        self.leader.set(i64::from(serving));
+    /// Reports `state` (and the standbys of `replication`) from now on.
+    pub fn attach(&self, state: Arc<HaState>, replication: Arc<Replication>) {
+        let _ = self.source.set((state, replication));
+    }
+
+    fn set_phase(&self, current: HaPhase) {
         for phase in PHASES {
             self.state
                 .with_label_values(&[phase.name()])
-                .set(i64::from(phase == snapshot.phase));
+                .set(i64::from(phase == current));
         }
+    }
+
+    /// Copies the HA state into the series (a no-op without HA).
+    pub fn refresh(&self) {
+        let Some((state, replication)) = self.source.get() else {
+            return;
+        };
+        let snapshot = state.snapshot();
+        self.leader.set(i64::from(state.serving()));
+        self.set_phase(snapshot.phase);
         self.view_version.set(snapshot.view_version);
-        self.standbys.set(standbys as i64);
+        self.standbys.set(replication.in_sync() as i64);
         let behind = snapshot.leaderships.saturating_sub(self.leaderships.get());
         self.leaderships.inc_by(behind);
         self.leader_info.reset();
         if let Some(leader) = &snapshot.leader {
             self.leader_info.with_label_values(&[leader]).set(1);
         }
-        let mut out = String::new();
-        if let Err(error) = TextEncoder::new().encode_utf8(&self.registry.gather(), &mut out) {
-            tracing::error!(%error, "cannot encode HA metrics");
-        }
-        out
-    }
-}
-
-impl Default for HaMetrics {
-    fn default() -> Self {
-        Self::new()
     }
 }

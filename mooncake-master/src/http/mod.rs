@@ -37,7 +37,6 @@ pub struct AdminState {
     /// HA role and leader (absent without HA: this master always serves).
     pub ha: Option<Arc<HaState>>,
     replication: Option<Arc<Replication>>,
-    ha_metrics: Arc<crate::ha::metrics::HaMetrics>,
     /// Snapshot writer (absent when snapshots are off).
     pub snapshots: Option<Arc<crate::snapshot::Snapshotter>>,
     started: Instant,
@@ -57,7 +56,6 @@ impl AdminState {
             workers,
             ha: None,
             replication: None,
-            ha_metrics: Arc::default(),
             snapshots: None,
             started: now,
             last_summary: Arc::new(Mutex::new(now)),
@@ -71,16 +69,6 @@ impl AdminState {
         self.ha = Some(ha);
         self.replication = Some(replication);
         self
-    }
-
-    /// The HA metric families (empty without HA).
-    pub fn ha_metrics(&self) -> String {
-        match &self.ha {
-            Some(ha) => self
-                .ha_metrics
-                .render(&ha.snapshot(), ha.serving(), self.standbys()),
-            None => String::new(),
-        }
     }
 
     /// Standbys in sync with this leader.

@@ -15,8 +15,7 @@ use crate::metrics::Op;
 const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4";
 
 pub async fn metrics(State(state): State<AdminState>) -> Response {
-    let mut body = state.metrics.render(&state.service, &state.workers);
-    body.push_str(&state.ha_metrics());
+    let body = state.metrics.render(&state.service, &state.workers);
     ([(CONTENT_TYPE, PROMETHEUS_TEXT)], body).into_response()
 }
 
