@@ -77,8 +77,7 @@ pub async fn leader_address(addr: &str) -> Result<String, Unreachable> {
         addr: addr.to_string(),
         reason,
     };
-    let cluster = std::env::var("MC_STORE_CLUSTER_ID").unwrap_or_default();
-    let store = ViewStore::connect(&backend, &cluster)
+    let store = ViewStore::for_clients(&backend)
         .await
         .map_err(|e| unreachable(chain(&e)))?;
     match store.current().await.map_err(|e| unreachable(chain(&e)))? {

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use mooncake_engine::metadata::master_view::{DEFAULT_CLUSTER_ID, ViewBackend, ViewStore};
+use mooncake_engine::metadata::master_view::{ViewBackend, ViewStore, client_cluster_id};
 use mooncake_engine::transport::tcp::idle_connection_usable;
 use mooncake_proto::framed::{self, HEADER_LEN, MAGIC, MAX_BODY, Method};
 use mooncake_proto::master::master_service_client::MasterServiceClient;
@@ -202,9 +202,9 @@ impl MasterClient {
                 leader: None,
             });
         };
-        let cluster = std::env::var("MC_STORE_CLUSTER_ID").unwrap_or_default();
+        let cluster = client_cluster_id();
         let label = backend.label();
-        let store = ViewStore::connect(&backend, &cluster)
+        let store = ViewStore::for_clients(&backend)
             .await
             .map_err(|e| ClientError::NoLeader {
                 backend: label.clone(),
@@ -223,13 +223,8 @@ impl MasterClient {
                 Ok(None) => Err(ClientError::NoLeader {
                     backend: label.clone(),
                     detail: format!(
-                        "the master view of cluster {:?} is empty (no master runs with --enable-ha and \
-                         --cluster-id {0:?}? clients take the cluster from MC_STORE_CLUSTER_ID)",
-                        if cluster.is_empty() {
-                            DEFAULT_CLUSTER_ID
-                        } else {
-                            cluster.as_str()
-                        }
+                        "the master view of cluster {cluster:?} is empty (no master runs with --enable-ha and \
+                         --cluster-id {cluster:?}? clients take the cluster from MC_STORE_CLUSTER_ID)"
                     ),
                 }),
                 Err(error) => Err(error),

@@ -20,6 +20,14 @@ use crate::error::MetadataError;
 /// Cluster namespace when none is configured (Mooncake's default).
 pub const DEFAULT_CLUSTER_ID: &str = "mooncake_cluster";
 
+/// The cluster clients look in: `MC_STORE_CLUSTER_ID`, else [`DEFAULT_CLUSTER_ID`].
+pub fn client_cluster_id() -> String {
+    std::env::var("MC_STORE_CLUSTER_ID")
+        .ok()
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| DEFAULT_CLUSTER_ID.to_string())
+}
+
 /// Time limit of one view operation.
 const VIEW_OP_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -183,6 +191,12 @@ impl ViewStore {
                 version_key: format!("mooncake-store/{{{cluster}}}/master_view_version"),
             }),
         }
+    }
+
+    /// The view a client or node reads: the cluster comes from `MC_STORE_CLUSTER_ID` (default
+    /// [`DEFAULT_CLUSTER_ID`]), as in Mooncake.
+    pub async fn for_clients(backend: &ViewBackend) -> Result<Self, MetadataError> {
+        Self::connect(backend, &client_cluster_id()).await
     }
 
     /// The current leader, if any.
