@@ -16,6 +16,9 @@ pub mod replication;
 pub mod state;
 pub mod wire;
 
+#[cfg(test)]
+mod tests;
+
 pub use member::{HaError, HaMember};
 pub use replication::Replication;
 pub use state::{HaPhase, HaSnapshot, HaState};

@@ -114,4 +114,30 @@ mod tests {
         assert_eq!(log.subscriber_count(), 0);
         assert_eq!(log.last_seq(), 3);
     }
+
+    #[test]
+    fn a_subscriber_that_falls_a_whole_backlog_behind_is_cut_off() {
+        let log = ChangeLog::default();
+        let (_, _, mut rx) = log.subscribe();
+        for i in 0..=BACKLOG {
+            log.record(|| Change::ObjectRemoved(format!("k{i}")));
+        }
+        assert_eq!(
+            log.subscriber_count(),
+            0,
+            "cut off at the first change that did not fit"
+        );
+        let mut queued = 0;
+        while rx.try_recv().is_ok() {
+            queued += 1;
+        }
+        assert_eq!(
+            queued, BACKLOG,
+            "what was queued is still delivered, then the end"
+        );
+        assert_eq!(
+            rx.try_recv().unwrap_err(),
+            mpsc::error::TryRecvError::Disconnected
+        );
+    }
 }
