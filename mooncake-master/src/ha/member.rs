@@ -58,7 +58,7 @@ impl HaMember {
                 source: Box::new(source),
             })?;
         let address = advertised.to_string();
-        let state = Arc::new(HaState::new(backend.label(), address.clone()));
+        let state = Arc::new(HaState::new(address.clone()));
         let replication = Replication::new(service.clone());
         tracing::info!(backend = %backend.label(), %address, cluster_id, lease_ttl_ms = config.lease_ttl.as_millis() as u64, "HA enabled: joining the election");
         Ok(Self {

@@ -5,11 +5,9 @@
 use std::time::{Duration, Instant};
 
 use parking_lot::RwLock;
-use serde::Serialize;
 
 /// Where a master is in its HA life cycle (names as Mooncake's `/ha_status`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HaPhase {
     Starting,
     /// Following the leader (or waiting for one).
@@ -45,44 +43,35 @@ struct Inner {
     leader: Option<String>,
     /// Leadership is certain until then (last keep-alive sent + lease TTL − margin).
     valid_until: Option<Instant>,
-    since: Instant,
     leaderships: u64,
 }
 
 /// Shared HA state of one master process.
 #[derive(Debug)]
 pub struct HaState {
-    backend: String,
     address: String,
     inner: RwLock<Inner>,
 }
 
 /// A point-in-time copy for the admin server and metrics.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct HaSnapshot {
-    pub enabled: bool,
-    pub backend: String,
-    pub address: String,
     pub phase: HaPhase,
-    pub role: &'static str,
     pub view_version: i64,
     pub leader: Option<String>,
-    pub in_phase_ms: u64,
     /// Times this master became leader.
     pub leaderships: u64,
 }
 
 impl HaState {
-    pub fn new(backend: String, address: String) -> Self {
+    pub fn new(address: String) -> Self {
         Self {
-            backend,
             address,
             inner: RwLock::new(Inner {
                 phase: HaPhase::Starting,
                 view_version: 0,
                 leader: None,
                 valid_until: None,
-                since: Instant::now(),
                 leaderships: 0,
             }),
         }
@@ -122,7 +111,6 @@ impl HaState {
         if inner.phase != phase {
             tracing::info!(from = inner.phase.name(), to = phase.name(), "HA state");
             inner.phase = phase;
-            inner.since = Instant::now();
             if phase == HaPhase::Serving {
                 inner.leaderships += 1;
             }
@@ -153,21 +141,15 @@ impl HaState {
         if inner.phase == HaPhase::Serving || inner.phase == HaPhase::LeaderWarmup {
             tracing::warn!("stepping down: leadership lost or unverifiable");
             inner.phase = HaPhase::Standby;
-            inner.since = Instant::now();
         }
     }
 
     pub fn snapshot(&self) -> HaSnapshot {
         let inner = self.inner.read();
         HaSnapshot {
-            enabled: true,
-            backend: self.backend.clone(),
-            address: self.address.clone(),
             phase: inner.phase,
-            role: inner.phase.role(),
             view_version: inner.view_version,
             leader: inner.leader.clone(),
-            in_phase_ms: inner.since.elapsed().as_millis() as u64,
             leaderships: inner.leaderships,
         }
     }

@@ -137,7 +137,7 @@ impl HaView {
                 let snapshot = ha.snapshot();
                 Self {
                     enabled: true,
-                    role: snapshot.role,
+                    role: snapshot.phase.role(),
                     state: snapshot.phase.name(),
                     serving: ha.serving(),
                     leader: snapshot.leader,
