@@ -160,13 +160,32 @@ struct Gauges {
     worker_items: IntCounterVec,
 }
 
-fn register<T: prometheus::core::Collector + Clone + 'static>(registry: &Registry, metric: T) -> T {
+/// Registers a metric defined with a fixed name; used by the snapshot and HA series too.
+pub(crate) fn register<T: prometheus::core::Collector + Clone + 'static>(
+    registry: &Registry,
+    metric: T,
+) -> T {
     // Names are fixed in this file and unique, so registration cannot fail; a failure would be a
     // programming error caught by the metrics tests.
     if let Err(error) = registry.register(Box::new(metric.clone())) {
         tracing::error!(%error, "metric registration failed");
     }
     metric
+}
+
+/// [`register`] for a definition that may be invalid (`None` after logging it).
+pub(crate) fn try_register<T: prometheus::core::Collector + Clone + 'static>(
+    registry: &Registry,
+    what: &str,
+    metric: Result<T, prometheus::Error>,
+) -> Option<T> {
+    match metric {
+        Ok(metric) => Some(register(registry, metric)),
+        Err(error) => {
+            tracing::error!(%error, what, "invalid metric definition");
+            None
+        }
+    }
 }
 
 macro_rules! metric {

@@ -4,11 +4,11 @@
 
 use std::sync::{Arc, OnceLock};
 
-use prometheus::core::Collector;
 use prometheus::{IntCounter, IntGauge, IntGaugeVec, Opts, Registry};
 
 use super::replication::Replication;
 use super::state::{HaPhase, HaState};
+use crate::metrics::try_register;
 
 const PHASES: [HaPhase; 4] = [
     HaPhase::Starting,
@@ -29,25 +29,12 @@ pub struct HaMetrics {
     leader_info: IntGaugeVec,
 }
 
-fn add<T: Collector + Clone + 'static>(
-    registry: &Registry,
-    metric: Result<T, prometheus::Error>,
-) -> Option<T> {
-    let metric = metric
-        .inspect_err(|error| tracing::error!(%error, "invalid HA metric"))
-        .ok()?;
-    if let Err(error) = registry.register(Box::new(metric.clone())) {
-        tracing::error!(%error, "HA metric registration failed");
-    }
-    Some(metric)
-}
-
 impl HaMetrics {
     /// Registers the series in `registry`; `None` only if a definition here is invalid.
     pub fn register(registry: &Registry) -> Option<Self> {
-        let gauge = |name: &str, help: &str| add(registry, IntGauge::new(name, help));
+        let gauge = |name: &str, help: &str| try_register(registry, "HA", IntGauge::new(name, help));
         let labelled = |name: &str, help: &str, label: &str| {
-            add(registry, IntGaugeVec::new(Opts::new(name, help), &[label]))
+            try_register(registry, "HA", IntGaugeVec::new(Opts::new(name, help), &[label]))
         };
         let metrics = Self {
             source: OnceLock::new(),
@@ -65,8 +52,9 @@ impl HaMetrics {
                 "master_ha_standbys_in_sync",
                 "Standbys following this leader in sync",
             )?,
-            leaderships: add(
+            leaderships: try_register(
                 registry,
+                "HA",
                 IntCounter::new(
                     "master_ha_leaderships_total",
                     "Times this master became the serving leader",

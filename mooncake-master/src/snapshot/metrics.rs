@@ -5,10 +5,10 @@
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 
-use prometheus::core::Collector;
 use prometheus::{Gauge, IntCounter, IntGauge, IntGaugeVec, Opts, Registry};
 
 use super::status::SnapshotStatus;
+use crate::metrics::try_register;
 
 /// The snapshot series of one registry.
 #[derive(Debug)]
@@ -30,30 +30,14 @@ pub struct SnapshotMetrics {
     restored_keys: IntGauge,
 }
 
-fn add<T: Collector + Clone + 'static>(
-    registry: &Registry,
-    metric: Result<T, prometheus::Error>,
-) -> Option<T> {
-    let metric = match metric {
-        Ok(metric) => metric,
-        Err(error) => {
-            tracing::error!(%error, "invalid snapshot metric");
-            return None;
-        }
-    };
-    if let Err(error) = registry.register(Box::new(metric.clone())) {
-        tracing::error!(%error, "snapshot metric registration failed");
-    }
-    Some(metric)
-}
-
 impl SnapshotMetrics {
     /// Registers the series in `registry`; `None` only if a definition here is invalid (a bug the metrics
     /// tests catch).
     pub fn register(registry: &Registry) -> Option<Self> {
-        let gauge = |name: &str, help: &str| add(registry, IntGauge::new(name, help));
-        let float = |name: &str, help: &str| add(registry, Gauge::new(name, help));
-        let counter = |name: &str, help: &str| add(registry, IntCounter::new(name, help));
+        let gauge = |name: &str, help: &str| try_register(registry, "snapshot", IntGauge::new(name, help));
+        let float = |name: &str, help: &str| try_register(registry, "snapshot", Gauge::new(name, help));
+        let counter =
+            |name: &str, help: &str| try_register(registry, "snapshot", IntCounter::new(name, help));
         Some(Self {
             status: OnceLock::new(),
             enabled: gauge("master_snapshot_enabled", "1 when this master writes snapshots")?,
@@ -85,8 +69,9 @@ impl SnapshotMetrics {
                 "master_snapshot_last_keys",
                 "Objects in the last successful snapshot",
             )?,
-            last_info: add(
+            last_info: try_register(
                 registry,
+                "snapshot",
                 IntGaugeVec::new(
                     Opts::new(
                         "master_snapshot_last_info",
