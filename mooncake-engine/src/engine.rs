@@ -348,13 +348,38 @@ impl TransferEngine {
         target: &SegmentDescriptor,
         batch: &mut [Transfer<'_>],
     ) -> Vec<Result<(), TransferError>> {
+        self.run(target, batch, |transport, batch| {
+            transport.transfer(target, batch)
+        })
+    }
+
+    /// [`TransferEngine::transfer`], also answering the CRC-32 of each successful transfer's bytes,
+    /// computed by the transport while they are in cache where it can ([`Transport::transfer_hashed`]).
+    pub fn transfer_hashed(
+        &self,
+        target: &SegmentDescriptor,
+        batch: &mut [Transfer<'_>],
+    ) -> Vec<Result<u32, TransferError>> {
+        self.run(target, batch, |transport, batch| {
+            transport.transfer_hashed(target, batch)
+        })
+    }
+
+    /// Runs `batch` through `run` on the transport for `target`, with metrics, and forgets a peer
+    /// that could not be reached.
+    fn run<T>(
+        &self,
+        target: &SegmentDescriptor,
+        batch: &mut [Transfer<'_>],
+        run: impl FnOnce(&dyn Transport, &mut [Transfer<'_>]) -> Vec<Result<T, TransferError>>,
+    ) -> Vec<Result<T, TransferError>> {
         let transport = self.transport_for(target);
         let shape: Vec<(bool, usize)> = batch
             .iter()
             .map(|t| (matches!(t, Transfer::Read { .. }), t.len()))
             .collect();
         let started = Instant::now();
-        let results = transport.transfer(target, batch);
+        let results = run(transport, batch);
         self.metrics.record_batch(transport.name(), started.elapsed());
         for (&(read, len), result) in shape.iter().zip(&results) {
             self.metrics.record(transport.name(), read, len, result.is_ok());

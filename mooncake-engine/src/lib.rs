@@ -7,6 +7,7 @@
 //! - [`descriptor`]: the segment descriptor JSON peers publish (Mooncake's shape).
 //! - [`metadata`]: where descriptors live (P2P handshake, HTTP, etcd, Redis) and the HTTP server.
 //! - [`engine`]: the [`TransferEngine`] tying them together; [`metrics`]: its Prometheus metrics.
+//! - [`reply_spin`]: the short bounded wait for an answer that spares a halted CPU's wake-up.
 
 pub mod blocking;
 pub mod descriptor;
@@ -15,6 +16,7 @@ pub mod error;
 pub mod memory;
 pub mod metadata;
 pub mod metrics;
+pub mod reply_spin;
 pub mod transport;
 
 pub use blocking::blocking;

@@ -454,6 +454,159 @@ fn a_peer_that_vanishes_mid_transfer_yields_a_clear_error() {
     }
 }
 
+/// `transfer_hashed` answers the CRC-32 of exactly the bytes each transfer moved, however they were
+/// sliced and spread over connections, and an error for a refused one.
+#[test]
+fn hashed_transfers_answer_the_crc_of_every_transfer() {
+    let peer = Peer::start(8 * MIB);
+    let d = peer.descriptor(2);
+    let base = peer.region.addr();
+    let end = base + 8 * MIB as u64;
+    for t in [TcpTransport::default(), small_slices()] {
+        let written = pattern(21, 3 * MIB + 99);
+        let existing = pattern(22, MIB + 5);
+        peer.region.fill(4 * MIB, &existing);
+        let mut back = vec![0u8; existing.len()];
+        let mut empty = [0u8; 0];
+        let mut batch = [
+            Transfer::Write {
+                target_addr: base,
+                from: &written,
+            },
+            Transfer::Read {
+                target_addr: base + 4 * MIB as u64,
+                into: &mut back,
+            },
+            Transfer::Write {
+                target_addr: end - 10,
+                from: &written[..20],
+            },
+            Transfer::Read {
+                target_addr: base,
+                into: &mut empty,
+            },
+        ];
+        let sums = t.transfer_hashed(&d, &mut batch);
+        assert_eq!(*sums[0].as_ref().unwrap(), crc32fast::hash(&written));
+        assert_eq!(*sums[1].as_ref().unwrap(), crc32fast::hash(&existing));
+        assert!(matches!(sums[2], Err(TransferError::OutOfRange { .. })));
+        assert_eq!(*sums[3].as_ref().unwrap(), 0, "nothing moved, CRC of nothing");
+        assert!(back == existing);
+        assert!(peer.region.snapshot(0, written.len()) == written);
+    }
+    assert!(peer.region.guards_intact());
+}
+
+/// Reads pipeline whatever their size: a fake peer that takes every request header before it
+/// answers any sees all of a batch's 64 KiB reads arrive together (they used to go one per round
+/// trip, their answers being larger than the window).
+#[test]
+fn reads_larger_than_the_window_are_pipelined() {
+    const READS: usize = 8;
+    const LEN: usize = 64 * 1024;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let fake = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let mut requests = Vec::new();
+        for _ in 0..READS {
+            let mut header = [0u8; HEADER_LEN];
+            s.read_exact(&mut header)
+                .expect("every header arrives before any answer");
+            requests.push(RequestHeader::decode(&header).unwrap());
+        }
+        for (i, request) in requests.iter().enumerate() {
+            let mut out = codec::encode_status(Status::Ok).to_vec();
+            out.extend(vec![i as u8; request.size as usize]);
+            s.write_all(&out).unwrap();
+        }
+    });
+    let t = TcpTransport::new(TcpConfig {
+        connections_per_peer: 1,
+        ..TcpConfig::default()
+    });
+    let d = descriptor(addr, 0x10_0000, (16 * MIB) as u64, 2);
+    let mut outs = vec![vec![0xFFu8; LEN]; READS];
+    let mut batch: Vec<Transfer<'_>> = outs
+        .iter_mut()
+        .enumerate()
+        .map(|(i, into)| Transfer::Read {
+            target_addr: 0x10_0000 + (i * LEN) as u64,
+            into,
+        })
+        .collect();
+    let results = t.transfer(&d, &mut batch);
+    drop(batch);
+    fake.join().unwrap();
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    for (i, out) in outs.iter().enumerate() {
+        assert!(out.iter().all(|&b| b == i as u8), "read {i} got its own answer");
+    }
+}
+
+/// A long batch on one connection mixing writes and reads of sizes on both sides of the pipeline
+/// window completes with every byte in place (the window rules never let both ends block writing).
+#[test]
+fn a_long_mixed_batch_on_one_connection_moves_every_byte() {
+    let peer = Peer::start(16 * MIB);
+    let d = peer.descriptor(2);
+    let base = peer.region.addr();
+    let t = TcpTransport::new(TcpConfig {
+        connections_per_peer: 1,
+        ..TcpConfig::default()
+    });
+    let sizes = [100, 40_000, 70_000, 200_000, 4096, 1, 300_000, 65_536];
+    let mut at = 0usize;
+    let mut writes = Vec::new();
+    let mut reads = Vec::new();
+    for (i, &len) in sizes.iter().cycle().take(48).enumerate() {
+        if i % 2 == 0 {
+            writes.push((at, pattern(i as u64, len)));
+        } else {
+            let existing = pattern(100 + i as u64, len);
+            peer.region.fill(at, &existing);
+            reads.push((at, existing, vec![0u8; len]));
+        }
+        at += len;
+    }
+    let mut batch: Vec<Transfer<'_>> = Vec::new();
+    let mut w = writes.iter();
+    let mut r = reads.iter_mut();
+    loop {
+        let (a, b) = (w.next(), r.next());
+        if a.is_none() && b.is_none() {
+            break;
+        }
+        if let Some((off, data)) = a {
+            batch.push(Transfer::Write {
+                target_addr: base + *off as u64,
+                from: data,
+            });
+        }
+        if let Some((off, _, into)) = b {
+            batch.push(Transfer::Read {
+                target_addr: base + *off as u64,
+                into,
+            });
+        }
+    }
+    let results = t.transfer(&d, &mut batch);
+    drop(batch);
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    for (off, data) in &writes {
+        assert!(
+            peer.region.snapshot(*off as isize, data.len()) == *data,
+            "write at {off}"
+        );
+    }
+    for (off, expected, got) in &reads {
+        assert!(got == expected, "read at {off}");
+    }
+    assert!(peer.region.guards_intact());
+}
+
 #[test]
 fn server_shutdown_mid_transfer_fails_the_transfer_and_spares_other_ranges() {
     let mut peer = Peer::start(48 * MIB);

@@ -797,9 +797,9 @@ impl Inner {
         Some(copied)
     }
 
-    /// Runs `jobs` (one engine batch per peer); one result per tag in `0..tags`. Also fills `sums[tag]`
-    /// with the CRC-32 of a value written to memory this process copies into when checksums are on
-    /// (left `None` for values that only went over the network: the caller hashes those itself).
+    /// Runs `jobs` (one engine batch per peer); one result per tag in `0..tags`. With checksums on,
+    /// also fills `sums[tag]` with the CRC-32 of the value written, taken along the copy (memory
+    /// this process copies into) or while the peer took it (network).
     async fn write(
         &self,
         jobs: &[WriteJob<'_>],
@@ -849,7 +849,10 @@ impl Inner {
             }
             false
         });
+        // Targets over the network: with checksums on, the transport hashes each value while the
+        // peer takes it.
         let engine = &self.engine;
+        let hash = self.config.checksum;
         let outcomes = blocking(|| {
             targets
                 .iter()
@@ -861,19 +864,38 @@ impl Inner {
                             from: jobs[i].data,
                         })
                         .collect();
-                    engine.transfer(descriptor, &mut batch)
+                    if hash {
+                        engine
+                            .transfer_hashed(descriptor, &mut batch)
+                            .into_iter()
+                            .map(|r| r.map(Some))
+                            .collect()
+                    } else {
+                        engine
+                            .transfer(descriptor, &mut batch)
+                            .into_iter()
+                            .map(|r| r.map(|()| None))
+                            .collect::<Vec<_>>()
+                    }
                 })
                 .collect::<Vec<_>>()
         });
         for ((endpoint, _, indices), outcome) in targets.iter().zip(outcomes) {
             let mut failed = false;
             for (&i, result) in indices.iter().zip(outcome) {
-                if let Err(source) = result {
-                    failed = true;
-                    results[jobs[i].tag] = Err(ClientError::Transfer {
-                        endpoint: endpoint.to_string(),
-                        source,
-                    });
+                match result {
+                    Ok(sum) => {
+                        if sum.is_some() {
+                            sums[jobs[i].tag] = sum;
+                        }
+                    }
+                    Err(source) => {
+                        failed = true;
+                        results[jobs[i].tag] = Err(ClientError::Transfer {
+                            endpoint: endpoint.to_string(),
+                            source,
+                        });
+                    }
                 }
             }
             if failed {
@@ -1001,7 +1023,15 @@ impl Inner {
                     target_addr: addr,
                     into: &mut *buf,
                 }];
-                self.engine.transfer(&candidate.descriptor, &mut batch).pop()
+                if !self.config.checksum {
+                    return self.engine.transfer(&candidate.descriptor, &mut batch).pop();
+                }
+                // Hashed as the bytes arrive, while they are in cache.
+                let read = self
+                    .engine
+                    .transfer_hashed(&candidate.descriptor, &mut batch)
+                    .pop();
+                Some(read?.map(|sum| computed = Some(u64::from(sum))))
             });
             match self
                 .transferred(key, candidate, result)
@@ -1058,8 +1088,9 @@ impl Inner {
                     .push(i);
             }
         }
-        let mut first_results: Vec<Option<Option<Result<(), TransferError>>>> =
-            (0..keys.len()).map(|_| None).collect();
+        // Each first read's result and, with checksums on, the CRC-32 the transport took as it arrived.
+        let mut first_results: Vec<Option<HashedRead>> = (0..keys.len()).map(|_| None).collect();
+        let hash = self.config.checksum;
         blocking(|| {
             let mut slots: Vec<Option<&mut [u8]>> = bufs.iter_mut().map(|b| Some(b.as_mut_slice())).collect();
             for indices in groups.values() {
@@ -1076,9 +1107,15 @@ impl Inner {
                         });
                     }
                 }
-                let outcome = self.engine.transfer(descriptor, &mut batch);
+                let outcome: Vec<Result<Option<u32>, TransferError>> = if hash {
+                    let sums = self.engine.transfer_hashed(descriptor, &mut batch);
+                    sums.into_iter().map(|r| r.map(Some)).collect()
+                } else {
+                    let done = self.engine.transfer(descriptor, &mut batch);
+                    done.into_iter().map(|r| r.map(|()| None)).collect()
+                };
                 for (&i, result) in indices.iter().zip(outcome) {
-                    first_results[i] = Some(Some(result));
+                    first_results[i] = Some(result);
                 }
             }
         });
@@ -1094,9 +1131,11 @@ impl Inner {
                 }
             };
             let first = match (candidates.first(), first_results[i].take()) {
-                (Some(candidate), Some(result)) => self
-                    .transferred(key, candidate, result)
-                    .and_then(|()| self.verify(key, reply, started, &buf, None)),
+                (Some(candidate), Some(result)) => {
+                    let computed = result.as_ref().ok().copied().flatten();
+                    self.transferred(key, candidate, Some(result.map(|_| ())))
+                        .and_then(|()| self.verify(key, reply, started, &buf, computed.map(u64::from)))
+                }
                 _ => Err(last_error.unwrap_or_else(|| ClientError::NotFound { key: key.to_string() })),
             };
             let result = match first {
@@ -1112,6 +1151,9 @@ impl Inner {
         results
     }
 }
+
+/// A finished read and, with checksums on, the CRC-32 of its bytes.
+type HashedRead = Result<Option<u32>, TransferError>;
 
 /// A replica a get may read from, with its peer's descriptor.
 struct Candidate<'r> {

@@ -634,6 +634,7 @@ impl FramedConn {
     fn exchange(&mut self, method: Method, request: &impl prost::Message) -> io::Result<u16> {
         framed::encode_message(&mut self.out, method as u16, request);
         self.stream.get_mut().write_all(&self.out)?;
+        mooncake_engine::reply_spin::await_reply(self.stream.get_ref());
         let mut header = [0u8; HEADER_LEN];
         self.stream.read_exact(&mut header)?;
         let (len, status) = framed::parse_header(&header);

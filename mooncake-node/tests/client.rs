@@ -435,6 +435,58 @@ async fn checksums_hashed_along_in_memory_copies_match_and_catch_corruption() {
     master.stop().await;
 }
 
+/// Over TCP the transport hashes each piece as it is sent or arrives (values of several 1 MiB
+/// slices, spread over parallel connections). The sums a TCP writer stores must be the ones readers
+/// of every path compute, and single and batch TCP reads must catch a corrupted byte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checksums_hashed_along_tcp_transfers_match_and_catch_corruption() {
+    let master = TestMaster::start(|_| {}).await;
+    let holder = client(&master, 32 * MIB as u64, false).await;
+    let writer = client(&master, 0, false).await;
+    let reader = client(&master, 0, false).await;
+    let on_holder = ReplicateConfig::default().preferred_segment(holder.segment_name());
+    let (big, small) = (pattern(5, 5 * MIB + 4321), pattern(6, 70_000));
+    writer.put_with("tcp-big", &big, &on_holder).await.unwrap();
+    let items: Vec<(&str, &[u8])> = vec![("tcp-small", &small), ("tcp-odd", &big[..MIB + 1])];
+    assert!(
+        writer
+            .batch_put(&items, &on_holder)
+            .await
+            .unwrap()
+            .iter()
+            .all(Result::is_ok)
+    );
+    assert!(
+        holder.get("tcp-big").await.unwrap() == big,
+        "local read checks the TCP writer's sum"
+    );
+    assert!(reader.get("tcp-big").await.unwrap() == big, "tcp read");
+    let mut into = vec![0u8; big.len()];
+    reader.register_buffer(&into).unwrap();
+    assert_eq!(reader.get_into("tcp-big", &mut into).await.unwrap(), big.len());
+    assert!(into == big, "tcp get_into");
+    let got = reader
+        .batch_get(&["tcp-small", "tcp-odd", "tcp-big"])
+        .await
+        .unwrap();
+    assert!(*got[0].as_ref().unwrap() == small);
+    assert!(*got[1].as_ref().unwrap() == big[..MIB + 1]);
+    assert!(*got[2].as_ref().unwrap() == big);
+
+    // A byte in the middle of the third slice.
+    let (_, addr) = replica_buffers(&master, "tcp-big").await[0].clone();
+    corrupt(addr + 2 * MIB as u64 + 17);
+    let err = reader.get("tcp-big").await.unwrap_err();
+    assert_eq!(err.code_value(), -801, "single tcp read: {err}");
+    let got = reader.batch_get(&["tcp-small", "tcp-big"]).await.unwrap();
+    assert!(*got[0].as_ref().unwrap() == small, "the intact value still reads");
+    assert_eq!(got[1].as_ref().unwrap_err().code_value(), -801, "batch tcp read");
+    for c in [holder, writer, reader] {
+        c.close().await.unwrap();
+    }
+    master.stop().await;
+}
+
 /// A read that outlives the lease the master granted is reported as LEASE_EXPIRED (-707): the
 /// object may have been evicted or removed under it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

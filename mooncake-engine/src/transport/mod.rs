@@ -43,6 +43,14 @@ impl Transfer<'_> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The local side's bytes (after a read: what arrived).
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Transfer::Read { into, .. } => into,
+            Transfer::Write { from, .. } => from,
+        }
+    }
 }
 
 /// Why one transfer failed.
@@ -85,4 +93,20 @@ pub trait Transport: Send + Sync {
         target: &SegmentDescriptor,
         batch: &mut [Transfer<'_>],
     ) -> Vec<Result<(), TransferError>>;
+
+    /// Runs `batch` like [`Transport::transfer`] and answers, for every transfer that succeeded,
+    /// the CRC-32 of its bytes (what was read, or written). This default hashes after the transfer;
+    /// a transport that can hash each piece while it is in cache (`tcp`) does so instead.
+    fn transfer_hashed(
+        &self,
+        target: &SegmentDescriptor,
+        batch: &mut [Transfer<'_>],
+    ) -> Vec<Result<u32, TransferError>> {
+        let results = self.transfer(target, batch);
+        results
+            .into_iter()
+            .zip(batch.iter())
+            .map(|(result, transfer)| result.map(|()| crc32fast::hash(transfer.bytes())))
+            .collect()
+    }
 }

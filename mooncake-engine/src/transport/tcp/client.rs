@@ -6,9 +6,9 @@
 //! protocol request. Workers (the calling thread, plus up to `connections_per_peer - 1` scoped
 //! threads when the batch is large enough to be worth it) take groups of consecutive pieces from a
 //! shared queue and run each group on their own connection, pipelined: requests are sent
-//! back-to-back in one gather write and answered in order. Pipelining is bounded by the bytes the
-//! unread answers may occupy, so the server can never block writing answers while we block writing
-//! requests.
+//! back-to-back in one gather write and answered in order. A window of requests sent before reading
+//! answers keeps either its answers or its requests under [`PIPELINE_WINDOW`] bytes, so the server
+//! and we can never both block writing (reads pipeline freely: their requests are headers only).
 
 use std::collections::HashMap;
 use std::io::{self, IoSlice, IoSliceMut};
@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use tracing::debug;
 
 use super::codec::{self, HEADER_LEN, Opcode, RequestHeader, STATUS_LEN, Status, Version};
-use super::io::{idle_connection_usable, read_exact_vectored, write_all_vectored};
+use super::io::{idle_connection_usable, read_exact_observed, read_exact_vectored, write_all_vectored};
 use super::stats::TcpStats;
 use crate::descriptor::SegmentDescriptor;
 use crate::transport::{Transfer, TransferError, Transport};
@@ -74,10 +74,13 @@ impl Default for TcpConfig {
     }
 }
 
-/// Unread answer bytes a pipelined group may have outstanding. Well under the smallest socket
-/// buffers (receive 128 KiB, send 16 KiB by default), so the server's answers always fit in
-/// kernel buffers while we are still writing requests.
-const ANSWER_WINDOW: usize = 48 * 1024;
+/// Bytes that always fit in kernel buffers between the two ends (well under the smallest defaults:
+/// receive 128 KiB, send 16 KiB). A window of pipelined requests keeps its unread answers or its
+/// request bytes under this: if the answers fit, the server never blocks writing them while we are
+/// still writing requests; if the requests fit, we never block writing them while the server waits
+/// for us to read answers. Either way no deadlock, and a run of reads (24-byte requests) pipelines
+/// whatever the size of their answers.
+const PIPELINE_WINDOW: usize = 48 * 1024;
 /// Most requests per gather write (two iovecs each, under Linux's IOV_MAX of 1024).
 const MAX_GROUP: usize = 256;
 
@@ -203,8 +206,37 @@ impl Transport for TcpTransport {
         target: &SegmentDescriptor,
         batch: &mut [Transfer<'_>],
     ) -> Vec<Result<(), TransferError>> {
+        self.run(target, batch, false).0
+    }
+
+    /// Each read piece is hashed as its bytes arrive, each written piece while the peer takes it
+    /// (after it was sent, before its answer is read); the pieces' CRCs are combined per transfer.
+    fn transfer_hashed(
+        &self,
+        target: &SegmentDescriptor,
+        batch: &mut [Transfer<'_>],
+    ) -> Vec<Result<u32, TransferError>> {
+        let (results, sums) = self.run(target, batch, true);
+        results
+            .into_iter()
+            .zip(sums)
+            .map(|(result, sum)| result.map(|()| sum.finalize()))
+            .collect()
+    }
+}
+
+impl TcpTransport {
+    /// Runs `batch`; with `hash`, also the CRC-32 state of each transfer's bytes (complete for the
+    /// transfers that succeeded).
+    fn run(
+        &self,
+        target: &SegmentDescriptor,
+        batch: &mut [Transfer<'_>],
+        hash: bool,
+    ) -> (Vec<Result<(), TransferError>>, Vec<crc32fast::Hasher>) {
         let started = Instant::now();
-        let mut results: Vec<Result<(), TransferError>> = Vec::with_capacity(batch.len());
+        let count = batch.len();
+        let mut results: Vec<Result<(), TransferError>> = Vec::with_capacity(count);
         let endpoint = data_endpoint(target);
         let version = Version::for_peer(target.tcp_proto_version);
         let slice = self.config.slice_size;
@@ -232,6 +264,7 @@ impl Transport for TcpTransport {
                     for (i, chunk) in into.chunks_mut(piece).enumerate() {
                         pieces.push(Piece::new(
                             index,
+                            pieces.len(),
                             *target_addr + (i * piece) as u64,
                             Buf::Read(chunk),
                         ));
@@ -241,6 +274,7 @@ impl Transport for TcpTransport {
                     for (i, chunk) in from.chunks(piece).enumerate() {
                         pieces.push(Piece::new(
                             index,
+                            pieces.len(),
                             *target_addr + (i * piece) as u64,
                             Buf::Write(chunk),
                         ));
@@ -248,6 +282,16 @@ impl Transport for TcpTransport {
                 }
             }
         }
+        let mut sums: Vec<crc32fast::Hasher> = Vec::new();
+        if hash {
+            sums.resize_with(count, crc32fast::Hasher::new);
+        }
+        // Which transfer each piece belongs to, in piece order (pieces of a transfer are consecutive).
+        let owners: Vec<usize> = if hash {
+            pieces.iter().map(|p| p.index).collect()
+        } else {
+            Vec::new()
+        };
         if let (Some((host, port)), false) = (endpoint, pieces.is_empty()) {
             let pool = self.pool(&host, port);
             let workers = total.div_ceil(slice).min(self.config.connections_per_peer).max(1);
@@ -259,6 +303,7 @@ impl Transport for TcpTransport {
                 queue: Mutex::new(pieces.into_iter().rev().collect()),
                 failures: Mutex::new(HashMap::new()),
                 unreachable: Mutex::new(None),
+                piece_sums: hash.then(|| Mutex::new(vec![None; owners.len()])),
             };
             std::thread::scope(|scope| {
                 for n in 1..workers {
@@ -275,11 +320,21 @@ impl Transport for TcpTransport {
             for (index, error) in run.failures.into_inner().unwrap_or_else(|p| p.into_inner()) {
                 results[index] = Err(error);
             }
+            if let Some(piece_sums) = run.piece_sums {
+                let piece_sums = piece_sums.into_inner().unwrap_or_else(|p| p.into_inner());
+                for (&index, sum) in owners.iter().zip(piece_sums) {
+                    match sum {
+                        Some(sum) => sums[index].combine(&sum),
+                        // Never answered: the transfer failed (its result says why).
+                        None => debug_assert!(results[index].is_err()),
+                    }
+                }
+            }
         }
         let failed = results.iter().filter(|r| r.is_err()).count();
         self.stats.errors.fetch_add(failed as u64, Relaxed);
         self.stats.latency.observe(started.elapsed());
-        results
+        (results, sums)
     }
 }
 
@@ -292,22 +347,27 @@ enum Buf<'a> {
     Write(&'a [u8]),
 }
 
-/// One protocol request: a slice of transfer `index`.
+/// One protocol request: a slice of transfer `index`, the `seq`-th piece of the batch.
 struct Piece<'a> {
     index: usize,
+    seq: usize,
     addr: u64,
     buf: Buf<'a>,
     /// Already re-sent once after its connection broke.
     retried: bool,
+    /// When hashing: the CRC-32 state of this piece's bytes, once answered.
+    sum: Option<crc32fast::Hasher>,
 }
 
 impl<'a> Piece<'a> {
-    fn new(index: usize, addr: u64, buf: Buf<'a>) -> Piece<'a> {
+    fn new(index: usize, seq: usize, addr: u64, buf: Buf<'a>) -> Piece<'a> {
         Piece {
             index,
+            seq,
             addr,
             buf,
             retried: false,
+            sum: None,
         }
     }
 
@@ -332,6 +392,14 @@ impl<'a> Piece<'a> {
         .encode()
     }
 
+    /// Bytes we send for this request.
+    fn request_len(&self) -> usize {
+        match self.buf {
+            Buf::Read(_) => HEADER_LEN,
+            Buf::Write(b) => HEADER_LEN + b.len(),
+        }
+    }
+
     /// Bytes the server sends back for this request.
     fn answer_len(&self, version: Version) -> usize {
         let status = if version == Version::V2 { STATUS_LEN } else { 0 };
@@ -354,6 +422,8 @@ struct Run<'p, 'a> {
     failures: Mutex<HashMap<usize, TransferError>>,
     /// Set once connecting failed: the rest of the batch fails fast with this.
     unreachable: Mutex<Option<(io::ErrorKind, String)>>,
+    /// When hashing: the CRC-32 state of each answered piece, by [`Piece::seq`].
+    piece_sums: Option<Mutex<Vec<Option<crc32fast::Hasher>>>>,
 }
 
 impl<'a> Run<'_, 'a> {
@@ -413,8 +483,17 @@ impl<'a> Run<'_, 'a> {
             }
             let Some(c) = conn.as_mut() else { continue };
             let reused = c.reused;
-            match run_group(c.stream(), self.version, &mut group, self.stats) {
-                Ok(()) => c.reused = true,
+            let hash = self.piece_sums.is_some();
+            match run_group(c.stream(), self.version, &mut group, self.stats, hash) {
+                Ok(()) => {
+                    c.reused = true;
+                    if let Some(piece_sums) = &self.piece_sums {
+                        let mut piece_sums = lock(piece_sums);
+                        for piece in &mut group {
+                            piece_sums[piece.seq] = piece.sum.take();
+                        }
+                    }
+                }
                 Err(failure) => {
                     // The connection's state is unknown now: never reuse it.
                     c.broken = true;
@@ -475,13 +554,14 @@ struct GroupFailure {
     answered: usize,
 }
 
-/// Runs `group` on one connection: send requests back-to-back while the unread answers fit in
-/// [`ANSWER_WINDOW`] (always at least one), then read the answers in order; repeat.
+/// Runs `group` on one connection: send requests back-to-back while their answers or the requests
+/// themselves fit in [`PIPELINE_WINDOW`] (always at least one), then read the answers in order; repeat.
 fn run_group(
     stream: &TcpStream,
     version: Version,
     group: &mut [Piece<'_>],
     stats: &TcpStats,
+    hash: bool,
 ) -> Result<(), GroupFailure> {
     let endpoint = || {
         stream
@@ -494,14 +574,17 @@ fn run_group(
     while done < group.len() {
         // Send a window of requests in one gather write.
         let mut end = done;
-        let mut window = 0;
+        let (mut answers, mut requests) = (0, 0);
         let mut iov: Vec<IoSlice<'_>> = Vec::with_capacity(2 * (group.len() - done));
         while end < group.len() {
             let answer = group[end].answer_len(version);
-            if end > done && window + answer > ANSWER_WINDOW {
+            let request = group[end].request_len();
+            let safe = answers + answer <= PIPELINE_WINDOW || requests + request <= PIPELINE_WINDOW;
+            if end > done && !safe {
                 break;
             }
-            window += answer;
+            answers += answer;
+            requests += request;
             iov.push(IoSlice::new(&headers[end]));
             if let Buf::Write(data) = group[end].buf {
                 iov.push(IoSlice::new(data));
@@ -519,9 +602,21 @@ fn run_group(
             });
         }
         drop(iov);
+        // The peer is taking the written pieces now: hash them meanwhile (they are still in cache
+        // from the send).
+        if hash {
+            for piece in &mut group[done..end] {
+                if let Buf::Write(data) = piece.buf {
+                    let mut sum = crc32fast::Hasher::new();
+                    sum.update(data);
+                    piece.sum = Some(sum);
+                }
+            }
+        }
         // Read their answers in order.
         while done < end {
-            if let Err(error) = read_answer(stream, version, &mut group[done], &endpoint) {
+            crate::reply_spin::await_reply(stream);
+            if let Err(error) = read_answer(stream, version, &mut group[done], hash, &endpoint) {
                 return Err(GroupFailure {
                     at: done,
                     error,
@@ -578,24 +673,33 @@ fn v1_write_barrier(
     })
 }
 
-/// Reads one request's answer: v2 status frame (then data for a READ), v1 data only.
+/// Reads one request's answer: v2 status frame (then data for a READ), v1 data only. With `hash`,
+/// a read's bytes are hashed into [`Piece::sum`] stretch by stretch as they arrive.
 fn read_answer(
     stream: &TcpStream,
     version: Version,
     piece: &mut Piece<'_>,
+    hash: bool,
     endpoint: &dyn Fn() -> String,
 ) -> Result<(), TransferError> {
     let (addr, len) = (piece.addr, piece.len() as u64);
     let mut status = [0u8; STATUS_LEN];
+    let mut sum = crc32fast::Hasher::new();
+    let mut seen = |bytes: &[u8]| {
+        if hash {
+            sum.update(bytes);
+        }
+    };
     let (filled, outcome) = match (&mut piece.buf, version) {
         (Buf::Write(_), Version::V1) => return Ok(()),
         (Buf::Write(_), Version::V2) => read_exact_vectored(stream, &mut [IoSliceMut::new(&mut status)]),
-        (Buf::Read(into), Version::V1) => read_exact_vectored(stream, &mut [IoSliceMut::new(into)]),
+        (Buf::Read(into), Version::V1) => read_exact_observed(stream, &mut [], into, &mut seen),
         // Status and data in one readv: one syscall for a small answer.
-        (Buf::Read(into), Version::V2) => {
-            read_exact_vectored(stream, &mut [IoSliceMut::new(&mut status), IoSliceMut::new(into)])
-        }
+        (Buf::Read(into), Version::V2) => read_exact_observed(stream, &mut status, into, &mut seen),
     };
+    if hash && matches!(piece.buf, Buf::Read(_)) && outcome.is_ok() {
+        piece.sum = Some(sum);
+    }
     if version == Version::V2 && filled >= STATUS_LEN {
         match codec::decode_status(&status) {
             Ok(Status::Ok) => {}

@@ -3,7 +3,6 @@
 
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 use std::net::TcpStream;
-use std::os::fd::AsRawFd;
 
 /// Writes every byte of `bufs`, in as few `writev` calls as the kernel allows. One gather write
 /// keeps a header and its payload (or a status frame and its data) in the same segments, so
@@ -43,19 +42,44 @@ pub fn read_exact_vectored(
     (filled, Ok(()))
 }
 
+/// Fills `head`, then `body`, with `readv` (one syscall for a small answer), handing each stretch
+/// of `body` to `seen` as soon as it arrived, while it is in cache. Returns how many bytes arrived
+/// before an error, like [`read_exact_vectored`].
+pub fn read_exact_observed(
+    mut stream: &TcpStream,
+    head: &mut [u8],
+    body: &mut [u8],
+    seen: &mut dyn FnMut(&[u8]),
+) -> (usize, io::Result<()>) {
+    let (mut head_filled, mut body_filled) = (0, 0);
+    while head_filled < head.len() || body_filled < body.len() {
+        let mut bufs = [
+            IoSliceMut::new(&mut head[head_filled..]),
+            IoSliceMut::new(&mut body[body_filled..]),
+        ];
+        match stream.read_vectored(&mut bufs) {
+            Ok(0) => {
+                return (
+                    head_filled + body_filled,
+                    Err(io::ErrorKind::UnexpectedEof.into()),
+                );
+            }
+            Ok(n) => {
+                let to_head = n.min(head.len() - head_filled);
+                head_filled += to_head;
+                let to_body = n - to_head;
+                seen(&body[body_filled..body_filled + to_body]);
+                body_filled += to_body;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (head_filled + body_filled, Err(e)),
+        }
+    }
+    (head_filled + body_filled, Ok(()))
+}
+
 /// Whether an idle pooled connection still looks usable: no EOF and no unexpected bytes waiting.
 /// One non-blocking `recv(MSG_PEEK)`, so a peer that restarted costs nothing on the next request.
 pub fn idle_connection_usable(stream: &TcpStream) -> bool {
-    let mut byte = 0u8;
-    // SAFETY: `byte` is a valid one-byte buffer for the duration of the call; MSG_PEEK leaves the
-    // socket's data where it is and MSG_DONTWAIT never blocks.
-    let n = unsafe {
-        libc::recv(
-            stream.as_raw_fd(),
-            (&raw mut byte).cast(),
-            1,
-            libc::MSG_PEEK | libc::MSG_DONTWAIT,
-        )
-    };
-    n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::WouldBlock
+    !crate::reply_spin::readable_now(stream)
 }
