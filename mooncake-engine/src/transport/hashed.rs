@@ -1,13 +1,74 @@
 //! Copies with a CRC-32 computed along the way, for targets this process reaches by plain memory
-//! copy (`local`, `shm`). A value is moved in [`PIECE`]s and each piece is hashed while it sits in
-//! cache (just before a write copies it out, just after a read copies it in), so the checksum costs
-//! no second pass over DRAM. Reading into a new `Vec` fills its spare capacity piece by piece: no
-//! zeroing of a buffer about to be overwritten.
+//! copy (`local`, `shm`). A value is moved in [`PIECE`]s, each piece copied first and then hashed
+//! from its source while the copy's loads left it in cache, so the checksum costs no second pass
+//! over DRAM. Values of [`STREAM_MIN`] and more are stored with non-temporal stores (see
+//! [`copy_piece`]). Reading into a new `Vec` fills its spare capacity piece by piece: no zeroing of
+//! a buffer about to be overwritten.
+//!
+//! Hashing the source rather than the destination: a read's source is a replica under a read
+//! lease (nobody writes it meanwhile), so both hold the same bytes, and what the checksum guards
+//! against — bytes that changed at rest since the put — shows in the source itself.
 
 use super::TransferError;
 
 /// Piece size: small enough to stay in L2 (1 MiB on the dev VM) between copy and hash.
 pub const PIECE: usize = 256 << 10;
+
+/// Values at least this large are copied with non-temporal stores.
+pub const STREAM_MIN: usize = 1 << 20;
+
+/// Copies `len` bytes from `src` to `dst`. With `stream` (on x86-64) the bulk goes through
+/// non-temporal stores: destination lines are neither read for ownership nor kept in cache, so a
+/// large copy moves two streams through memory instead of three, and the source piece stays in
+/// cache for the hash. A micro-benchmark of 16 MiB copies in 256 KiB pieces, each then hashed, on
+/// the dev VM: 9–11.8 GB/s streaming vs 9–10.7 with plain stores (into the segment), 12–12.8 vs
+/// 7.7–8.1 (out of it); a plain single memcpy 8–10 GB/s.
+///
+/// # Safety
+/// `src` must be readable and `dst` writable for `len` bytes, and the ranges must not overlap.
+unsafe fn copy_piece(src: *const u8, dst: *mut u8, len: usize, stream: bool) {
+    #[cfg(target_arch = "x86_64")]
+    if stream {
+        // SAFETY: forwarded from the caller.
+        unsafe { copy_streaming(src, dst, len) };
+        return;
+    }
+    let _ = stream;
+    // SAFETY: forwarded from the caller.
+    unsafe { std::ptr::copy_nonoverlapping(src, dst, len) };
+}
+
+/// SSE2 (part of every x86-64) non-temporal copy: plain copies for the unaligned head and the tail,
+/// 64 bytes per step in between, then a store fence so the bytes are visible before anything this
+/// thread does next (say, telling the master the put is complete).
+///
+/// # Safety
+/// As [`copy_piece`].
+#[cfg(target_arch = "x86_64")]
+unsafe fn copy_streaming(src: *const u8, dst: *mut u8, len: usize) {
+    use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_sfence, _mm_stream_si128};
+    let head = ((dst as usize).wrapping_neg() & 15).min(len);
+    // SAFETY: every access below stays inside `[0, len)` of both ranges, which the caller vouches
+    // for; `dst + i` is 16-byte aligned in the loop (the head brought it there), as
+    // `_mm_stream_si128` requires; unaligned loads are allowed anywhere.
+    unsafe {
+        std::ptr::copy_nonoverlapping(src, dst, head);
+        let mut i = head;
+        while i + 64 <= len {
+            let s = src.add(i).cast::<__m128i>();
+            let d = dst.add(i).cast::<__m128i>();
+            let (a, b) = (_mm_loadu_si128(s), _mm_loadu_si128(s.add(1)));
+            let (c, e) = (_mm_loadu_si128(s.add(2)), _mm_loadu_si128(s.add(3)));
+            _mm_stream_si128(d, a);
+            _mm_stream_si128(d.add(1), b);
+            _mm_stream_si128(d.add(2), c);
+            _mm_stream_si128(d.add(3), e);
+            i += 64;
+        }
+        std::ptr::copy_nonoverlapping(src.add(i), dst.add(i), len - i);
+        _mm_sfence();
+    }
+}
 
 /// Whatever keeps a view's memory valid (a registry access, a mapping).
 pub(crate) trait Keep {}
@@ -47,11 +108,15 @@ impl<'a> MemoryView<'a> {
     pub fn write_hashed(&self, from: &[u8]) -> Result<u32, TransferError> {
         self.check(from.len())?;
         let mut hasher = crc32fast::Hasher::new();
+        let stream = from.len() >= STREAM_MIN;
         for (i, piece) in from.chunks(PIECE).enumerate() {
-            hasher.update(piece);
             // SAFETY: the view covers `len` bytes and `i * PIECE + piece.len() <= len`; the caller's
             // slice cannot overlap peer memory it does not own (the master hands ranges to one writer).
-            unsafe { std::ptr::copy_nonoverlapping(piece.as_ptr(), self.ptr.add(i * PIECE), piece.len()) };
+            unsafe { copy_piece(piece.as_ptr(), self.ptr.add(i * PIECE), piece.len(), stream) };
+            // Hashed after the copy brought it into cache: hashing first made the hash do the slow
+            // read from memory, and the copy then could not overlap its reads with its writes
+            // (15–25% slower than a plain copy of 16 MiB).
+            hasher.update(piece);
         }
         Ok(hasher.finalize())
     }
@@ -60,12 +125,15 @@ impl<'a> MemoryView<'a> {
     pub fn read_hashed(&self, into: &mut [u8]) -> Result<u32, TransferError> {
         self.check(into.len())?;
         let mut hasher = crc32fast::Hasher::new();
+        let stream = into.len() >= STREAM_MIN;
         for (i, piece) in into.chunks_mut(PIECE).enumerate() {
-            // SAFETY: as in `write_hashed`, in the other direction.
+            let source = self.ptr.wrapping_add(i * PIECE).cast_const();
+            // SAFETY: as in `write_hashed`, in the other direction; the source piece lies inside the
+            // view, which stays mapped while `self` lives.
             unsafe {
-                std::ptr::copy_nonoverlapping(self.ptr.add(i * PIECE), piece.as_mut_ptr(), piece.len())
-            };
-            hasher.update(piece);
+                copy_piece(source, piece.as_mut_ptr(), piece.len(), stream);
+                hasher.update(std::slice::from_raw_parts(source, piece.len()));
+            }
         }
         Ok(hasher.finalize())
     }
@@ -74,17 +142,19 @@ impl<'a> MemoryView<'a> {
     pub fn to_vec_hashed(&self) -> (Vec<u8>, u32) {
         let mut out: Vec<u8> = Vec::with_capacity(self.len);
         let mut hasher = crc32fast::Hasher::new();
+        let stream = self.len >= STREAM_MIN;
         let mut filled = 0;
         while filled < self.len {
             let n = PIECE.min(self.len - filled);
+            let source = self.ptr.wrapping_add(filled).cast_const();
             // SAFETY: `out` has capacity `len`, so `[filled, filled + n)` is spare capacity we write
             // through a raw pointer before `set_len` declares it initialised; the source range lies
-            // inside the view.
+            // inside the view, which stays mapped while `self` lives.
             unsafe {
-                std::ptr::copy_nonoverlapping(self.ptr.add(filled), out.as_mut_ptr().add(filled), n);
+                copy_piece(source, out.as_mut_ptr().add(filled), n, stream);
                 out.set_len(filled + n);
+                hasher.update(std::slice::from_raw_parts(source, n));
             }
-            hasher.update(&out[filled..filled + n]);
             filled += n;
         }
         (out, hasher.finalize())
@@ -96,26 +166,49 @@ impl<'a> MemoryView<'a> {
 mod tests {
     use super::*;
 
+    /// Streaming copies of every alignment and awkward length land byte for byte.
+    #[test]
+    fn streaming_copies_are_exact_at_any_alignment() {
+        let src: Vec<u8> = (0..70_000).map(|i| (i * 13 % 253) as u8).collect();
+        for (from, to, len) in [
+            (0, 0, 70_000 - 64),
+            (1, 3, 65_000),
+            (7, 0, 63),
+            (0, 9, 64),
+            (5, 5, 0),
+            (3, 1, 129),
+        ] {
+            let mut dst = vec![0xEEu8; 70_100];
+            // SAFETY: both ranges are inside their vectors and the vectors do not overlap.
+            unsafe { copy_piece(src.as_ptr().add(from), dst.as_mut_ptr().add(to), len, true) };
+            assert!(dst[to..to + len] == src[from..from + len], "{from}/{to}/{len}");
+            assert!(dst[..to].iter().all(|&b| b == 0xEE), "nothing before");
+            assert!(dst[to + len..].iter().all(|&b| b == 0xEE), "nothing after");
+        }
+    }
+
     #[test]
     fn hashed_copies_match_a_plain_crc_over_uneven_pieces() {
-        let len = 3 * PIECE + 123;
-        let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
-        let expected = crc32fast::hash(&data);
-        let mut memory = vec![0u8; len];
-        // SAFETY: `memory` outlives the view and is not otherwise touched while it lives.
-        let view = unsafe { MemoryView::new(memory.as_mut_ptr(), len, Box::new(())) };
-        assert_eq!(view.write_hashed(&data).unwrap(), expected);
-        let mut back = vec![0u8; len];
-        assert_eq!(view.read_hashed(&mut back).unwrap(), expected);
-        assert!(back == data);
-        let (copy, sum) = view.to_vec_hashed();
-        assert!(copy == data);
-        assert_eq!(sum, expected);
-        assert!(
-            view.read_hashed(&mut [0u8; 5]).is_err(),
-            "length must match the view"
-        );
-        drop(view);
-        assert!(memory == data);
+        // Below and above the streaming threshold.
+        for len in [3 * PIECE + 123, STREAM_MIN + 3 * PIECE + 123] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let expected = crc32fast::hash(&data);
+            let mut memory = vec![0u8; len];
+            // SAFETY: `memory` outlives the view and is not otherwise touched while it lives.
+            let view = unsafe { MemoryView::new(memory.as_mut_ptr(), len, Box::new(())) };
+            assert_eq!(view.write_hashed(&data).unwrap(), expected);
+            let mut back = vec![0u8; len];
+            assert_eq!(view.read_hashed(&mut back).unwrap(), expected);
+            assert!(back == data);
+            let (copy, sum) = view.to_vec_hashed();
+            assert!(copy == data);
+            assert_eq!(sum, expected);
+            assert!(
+                view.read_hashed(&mut [0u8; 5]).is_err(),
+                "length must match the view"
+            );
+            drop(view);
+            assert!(memory == data);
+        }
     }
 }
