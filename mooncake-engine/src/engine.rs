@@ -365,6 +365,28 @@ impl TransferEngine {
         })
     }
 
+    /// Reads `len` bytes at `target_addr` of `target` into a new vector (not zero-filled first where
+    /// the transport can avoid it) with their CRC-32 ([`Transport::read_to_vec_hashed`]).
+    pub fn read_to_vec_hashed(
+        &self,
+        target: &SegmentDescriptor,
+        target_addr: u64,
+        len: usize,
+    ) -> Result<(Vec<u8>, u32), TransferError> {
+        let transport = self.transport_for(target);
+        let started = Instant::now();
+        let result = transport.read_to_vec_hashed(target, target_addr, len);
+        self.metrics.record_batch(transport.name(), started.elapsed());
+        self.metrics.record(transport.name(), true, len, result.is_ok());
+        if matches!(
+            result,
+            Err(TransferError::Connect { .. } | TransferError::Io { .. })
+        ) {
+            self.tcp.forget(target);
+        }
+        result
+    }
+
     /// Runs `batch` through `run` on the transport for `target`, with metrics, and forgets a peer
     /// that could not be reached.
     fn run<T>(

@@ -319,18 +319,29 @@ impl Client {
         let reply = self.inner.master.get_replica_list(key).await?;
         ClientError::check(reply.code, "GetReplicaList", key)?;
         let (candidates, last_error) = self.inner.candidates(&reply, reply.size as usize).await;
-        // The best replica in memory this process can copy from: build the value straight from it
-        // (no zero-filled buffer first); other replicas are the fallback.
-        if let Some(first) = candidates.first()
-            && let Some(Ok((value, sum))) =
-                self.inner
-                    .read_in_memory(&first.descriptor, first.buffer.buffer_address, reply.size)
-            && self
-                .inner
-                .verify(key, &reply, started, &value, Some(u64::from(sum)))
-                .is_ok()
-        {
-            return Ok(value);
+        // The best replica: build the value straight from it (no zero-filled buffer first), copied
+        // from memory this process reaches or received over the network, hashed along either way.
+        // Other replicas are the fallback.
+        if let Some(first) = candidates.first() {
+            let addr = first.buffer.buffer_address;
+            let read = match self.inner.read_in_memory(&first.descriptor, addr, reply.size) {
+                Some(copied) => copied,
+                None => blocking(|| {
+                    self.inner
+                        .engine
+                        .read_to_vec_hashed(&first.descriptor, addr, reply.size as usize)
+                }),
+            };
+            if let Ok((value, sum)) = read {
+                match self
+                    .inner
+                    .verify(key, &reply, started, &value, Some(u64::from(sum)))
+                {
+                    Ok(()) => return Ok(value),
+                    Err(error @ ClientError::LeaseExpired { .. }) => return Err(error),
+                    Err(_) => {}
+                }
+            }
         }
         let mut buf = vec![0u8; reply.size as usize];
         self.inner

@@ -109,4 +109,26 @@ pub trait Transport: Send + Sync {
             .map(|(result, transfer)| result.map(|()| crc32fast::hash(transfer.bytes())))
             .collect()
     }
+
+    /// Reads `len` bytes at `target_addr` into a new vector and answers it with the CRC-32 of its
+    /// bytes. This default zero-fills the vector first; `tcp` receives straight into its spare
+    /// capacity.
+    fn read_to_vec_hashed(
+        &self,
+        target: &SegmentDescriptor,
+        target_addr: u64,
+        len: usize,
+    ) -> Result<(Vec<u8>, u32), TransferError> {
+        let mut out = vec![0u8; len];
+        let mut batch = [Transfer::Read {
+            target_addr,
+            into: &mut out,
+        }];
+        let sum = self.transfer_hashed(target, &mut batch).pop();
+        let sum = sum.unwrap_or(Err(TransferError::OutOfRange {
+            addr: target_addr,
+            len: len as u64,
+        }))?;
+        Ok((out, sum))
+    }
 }

@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, IoSlice, IoSliceMut};
+use std::mem::MaybeUninit;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -206,7 +207,7 @@ impl Transport for TcpTransport {
         target: &SegmentDescriptor,
         batch: &mut [Transfer<'_>],
     ) -> Vec<Result<(), TransferError>> {
-        self.run(target, batch, false).0
+        self.run(target, jobs(batch), false).0
     }
 
     /// Each read piece is hashed as its bytes arrive, each written piece while the peer takes it
@@ -216,12 +217,79 @@ impl Transport for TcpTransport {
         target: &SegmentDescriptor,
         batch: &mut [Transfer<'_>],
     ) -> Vec<Result<u32, TransferError>> {
-        let (results, sums) = self.run(target, batch, true);
+        let (results, sums) = self.run(target, jobs(batch), true);
         results
             .into_iter()
             .zip(sums)
             .map(|(result, sum)| result.map(|()| sum.finalize()))
             .collect()
+    }
+
+    /// The bytes land straight in the new vector's spare capacity (never zero-filled first), hashed
+    /// as they arrive.
+    fn read_to_vec_hashed(
+        &self,
+        target: &SegmentDescriptor,
+        target_addr: u64,
+        len: usize,
+    ) -> Result<(Vec<u8>, u32), TransferError> {
+        let mut out: Vec<u8> = Vec::with_capacity(len);
+        let job = Job {
+            addr: target_addr,
+            buf: Buf::Read(&mut out.spare_capacity_mut()[..len]),
+        };
+        let (results, sums) = self.run(target, vec![job], true);
+        match results.into_iter().next() {
+            Some(Ok(())) => {}
+            Some(Err(error)) => return Err(error),
+            None => return Err(unanswered(target_addr, len)),
+        }
+        // SAFETY: the read succeeded, so every piece of `[0, len)` was answered in full and the
+        // socket wrote all `len` bytes (a hashed `run` fails a transfer any of whose pieces has no
+        // hash, i.e. was not read to its end).
+        unsafe { out.set_len(len) };
+        Ok((
+            out,
+            sums.into_iter().next().map_or(0, crc32fast::Hasher::finalize),
+        ))
+    }
+}
+
+/// One transfer of a batch, as the workers see it.
+struct Job<'a> {
+    addr: u64,
+    buf: Buf<'a>,
+}
+
+/// A batch's transfers as jobs. A read's destination is passed on as possibly-uninitialised bytes
+/// (the form a new vector's spare capacity has); the transport only ever stores into it bytes the
+/// socket delivered.
+fn jobs<'a>(batch: &'a mut [Transfer<'_>]) -> Vec<Job<'a>> {
+    batch
+        .iter_mut()
+        .map(|transfer| match transfer {
+            Transfer::Read { target_addr, into } => {
+                let len = into.len();
+                // SAFETY: `MaybeUninit<u8>` has the layout of `u8`; the slice is only ever written
+                // with initialised bytes, so `into` stays valid `[u8]` when the borrow ends.
+                let into = unsafe { std::slice::from_raw_parts_mut(into.as_mut_ptr().cast(), len) };
+                Job {
+                    addr: *target_addr,
+                    buf: Buf::Read(into),
+                }
+            }
+            Transfer::Write { target_addr, from } => Job {
+                addr: *target_addr,
+                buf: Buf::Write(from),
+            },
+        })
+        .collect()
+}
+
+fn unanswered(addr: u64, len: usize) -> TransferError {
+    TransferError::Protocol {
+        endpoint: format!("{addr:#x}+{len}"),
+        detail: "a piece of the transfer was never answered".into(),
     }
 }
 
@@ -231,19 +299,20 @@ impl TcpTransport {
     fn run(
         &self,
         target: &SegmentDescriptor,
-        batch: &mut [Transfer<'_>],
+        batch: Vec<Job<'_>>,
         hash: bool,
     ) -> (Vec<Result<(), TransferError>>, Vec<crc32fast::Hasher>) {
         let started = Instant::now();
         let count = batch.len();
+        let batch_addrs: Vec<u64> = batch.iter().map(|job| job.addr).collect();
         let mut results: Vec<Result<(), TransferError>> = Vec::with_capacity(count);
         let endpoint = data_endpoint(target);
         let version = Version::for_peer(target.tcp_proto_version);
         let slice = self.config.slice_size;
         let mut pieces = Vec::new();
         let mut total = 0usize;
-        for (index, transfer) in batch.iter_mut().enumerate() {
-            let (addr, len) = (transfer.target_addr(), transfer.len() as u64);
+        for (index, job) in batch.into_iter().enumerate() {
+            let (addr, len) = (job.addr, job.buf.len() as u64);
             let checked = if endpoint.is_none() {
                 Err(TransferError::NoEndpoint { transport: "tcp" })
             } else if len != 0 && target.buffer_for(addr, len).is_none() {
@@ -259,23 +328,23 @@ impl TcpTransport {
             total += len as usize;
             // Equal pieces of at most `slice` bytes: no tiny tail costing a round trip of its own.
             let piece = (len as usize).div_ceil((len as usize).div_ceil(slice));
-            match transfer {
-                Transfer::Read { target_addr, into } => {
+            match job.buf {
+                Buf::Read(into) => {
                     for (i, chunk) in into.chunks_mut(piece).enumerate() {
                         pieces.push(Piece::new(
                             index,
                             pieces.len(),
-                            *target_addr + (i * piece) as u64,
+                            addr + (i * piece) as u64,
                             Buf::Read(chunk),
                         ));
                     }
                 }
-                Transfer::Write { target_addr, from } => {
+                Buf::Write(from) => {
                     for (i, chunk) in from.chunks(piece).enumerate() {
                         pieces.push(Piece::new(
                             index,
                             pieces.len(),
-                            *target_addr + (i * piece) as u64,
+                            addr + (i * piece) as u64,
                             Buf::Write(chunk),
                         ));
                     }
@@ -325,8 +394,12 @@ impl TcpTransport {
                 for (&index, sum) in owners.iter().zip(piece_sums) {
                     match sum {
                         Some(sum) => sums[index].combine(&sum),
-                        // Never answered: the transfer failed (its result says why).
-                        None => debug_assert!(results[index].is_err()),
+                        // Never answered: the transfer failed (its result says why). A success with
+                        // a piece missing would be a bug; never report it as complete.
+                        None if results[index].is_ok() => {
+                            results[index] = Err(unanswered(batch_addrs[index], 0));
+                        }
+                        None => {}
                     }
                 }
             }
@@ -342,9 +415,19 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// A piece's local bytes: where a read lands (possibly not yet initialised), or what a write sends.
 enum Buf<'a> {
-    Read(&'a mut [u8]),
+    Read(&'a mut [MaybeUninit<u8>]),
     Write(&'a [u8]),
+}
+
+impl Buf<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Buf::Read(b) => b.len(),
+            Buf::Write(b) => b.len(),
+        }
+    }
 }
 
 /// One protocol request: a slice of transfer `index`, the `seq`-th piece of the batch.
@@ -372,10 +455,7 @@ impl<'a> Piece<'a> {
     }
 
     fn len(&self) -> usize {
-        match &self.buf {
-            Buf::Read(b) => b.len(),
-            Buf::Write(b) => b.len(),
-        }
+        self.buf.len()
     }
 
     fn header(&self, version: Version) -> [u8; HEADER_LEN] {

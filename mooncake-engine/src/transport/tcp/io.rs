@@ -2,7 +2,9 @@
 //! done (std has no stable `write_all_vectored`), and a cheap "did the peer close?" probe.
 
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::mem::MaybeUninit;
 use std::net::TcpStream;
+use std::os::fd::AsRawFd;
 
 /// Writes every byte of `bufs`, in as few `writev` calls as the kernel allows. One gather write
 /// keeps a header and its payload (or a status frame and its data) in the same segments, so
@@ -43,21 +45,31 @@ pub fn read_exact_vectored(
 }
 
 /// Fills `head`, then `body`, with `readv` (one syscall for a small answer), handing each stretch
-/// of `body` to `seen` as soon as it arrived, while it is in cache. Returns how many bytes arrived
-/// before an error, like [`read_exact_vectored`].
+/// of `body` to `seen` as soon as it arrived, while it is in cache. `body` may be uninitialised
+/// memory (a new vector's spare capacity): only the socket writes into it, and `seen` gets only the
+/// stretches it wrote. Returns how many bytes arrived before an error, like [`read_exact_vectored`].
 pub fn read_exact_observed(
-    mut stream: &TcpStream,
+    stream: &TcpStream,
     head: &mut [u8],
-    body: &mut [u8],
+    body: &mut [MaybeUninit<u8>],
     seen: &mut dyn FnMut(&[u8]),
 ) -> (usize, io::Result<()>) {
     let (mut head_filled, mut body_filled) = (0, 0);
     while head_filled < head.len() || body_filled < body.len() {
-        let mut bufs = [
-            IoSliceMut::new(&mut head[head_filled..]),
-            IoSliceMut::new(&mut body[body_filled..]),
+        let iov = [
+            libc::iovec {
+                iov_base: head[head_filled..].as_mut_ptr().cast(),
+                iov_len: head.len() - head_filled,
+            },
+            libc::iovec {
+                iov_base: body[body_filled..].as_mut_ptr().cast(),
+                iov_len: body.len() - body_filled,
+            },
         ];
-        match stream.read_vectored(&mut bufs) {
+        // SAFETY: both iovecs describe writable memory we hold exclusive borrows of, for their
+        // stated lengths; the kernel only stores bytes into them.
+        let n = unsafe { libc::readv(stream.as_raw_fd(), iov.as_ptr(), 2) };
+        match usize::try_from(n) {
             Ok(0) => {
                 return (
                     head_filled + body_filled,
@@ -68,11 +80,18 @@ pub fn read_exact_observed(
                 let to_head = n.min(head.len() - head_filled);
                 head_filled += to_head;
                 let to_body = n - to_head;
-                seen(&body[body_filled..body_filled + to_body]);
+                // SAFETY: the kernel just wrote these `to_body` bytes, so they are initialised.
+                let arrived =
+                    unsafe { std::slice::from_raw_parts(body[body_filled..].as_ptr().cast::<u8>(), to_body) };
+                seen(arrived);
                 body_filled += to_body;
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return (head_filled + body_filled, Err(e)),
+            Err(_) => {
+                let error = io::Error::last_os_error();
+                if error.kind() != io::ErrorKind::Interrupted {
+                    return (head_filled + body_filled, Err(error));
+                }
+            }
         }
     }
     (head_filled + body_filled, Ok(()))
