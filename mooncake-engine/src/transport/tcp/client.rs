@@ -242,7 +242,7 @@ impl Transport for TcpTransport {
         match results.into_iter().next() {
             Some(Ok(())) => {}
             Some(Err(error)) => return Err(error),
-            None => return Err(unanswered(target_addr, len)),
+            None => return Err(unanswered(&target.name)),
         }
         // SAFETY: the read succeeded, so every piece of `[0, len)` was answered in full and the
         // socket wrote all `len` bytes (a hashed `run` fails a transfer any of whose pieces has no
@@ -286,9 +286,9 @@ fn jobs<'a>(batch: &'a mut [Transfer<'_>]) -> Vec<Job<'a>> {
         .collect()
 }
 
-fn unanswered(addr: u64, len: usize) -> TransferError {
+fn unanswered(endpoint: &str) -> TransferError {
     TransferError::Protocol {
-        endpoint: format!("{addr:#x}+{len}"),
+        endpoint: endpoint.to_owned(),
         detail: "a piece of the transfer was never answered".into(),
     }
 }
@@ -304,7 +304,6 @@ impl TcpTransport {
     ) -> (Vec<Result<(), TransferError>>, Vec<crc32fast::Hasher>) {
         let started = Instant::now();
         let count = batch.len();
-        let batch_addrs: Vec<u64> = batch.iter().map(|job| job.addr).collect();
         let mut results: Vec<Result<(), TransferError>> = Vec::with_capacity(count);
         let endpoint = data_endpoint(target);
         let version = Version::for_peer(target.tcp_proto_version);
@@ -397,7 +396,7 @@ impl TcpTransport {
                         // Never answered: the transfer failed (its result says why). A success with
                         // a piece missing would be a bug; never report it as complete.
                         None if results[index].is_ok() => {
-                            results[index] = Err(unanswered(batch_addrs[index], 0));
+                            results[index] = Err(unanswered(&pool.endpoint));
                         }
                         None => {}
                     }
