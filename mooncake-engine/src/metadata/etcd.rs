@@ -27,6 +27,25 @@ pub struct EtcdKv {
     timeout: Duration,
 }
 
+/// An etcd client for `endpoints` whose connects and requests time out after `timeout`, and the
+/// endpoints as one label for errors and logs (`a;b;c`).
+pub(crate) async fn connect_client(
+    endpoints: &[String],
+    timeout: Duration,
+) -> Result<(Client, String), MetadataError> {
+    let label = endpoints.join(";");
+    let options = ConnectOptions::new()
+        .with_connect_timeout(timeout)
+        .with_timeout(timeout);
+    let client = Client::connect(endpoints, Some(options))
+        .await
+        .map_err(|source| MetadataError::EtcdConnect {
+            endpoints: label.clone(),
+            source,
+        })?;
+    Ok((client, label))
+}
+
 impl std::fmt::Debug for EtcdKv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EtcdKv")
@@ -38,16 +57,7 @@ impl std::fmt::Debug for EtcdKv {
 impl EtcdKv {
     /// A client for `endpoints` (`host:port` or `http://host:port` each). Does no I/O.
     pub async fn connect(endpoints: &[String]) -> Result<Self, MetadataError> {
-        let label = endpoints.join(";");
-        let options = ConnectOptions::new()
-            .with_connect_timeout(ETCD_OP_TIMEOUT)
-            .with_timeout(ETCD_OP_TIMEOUT);
-        let client = Client::connect(endpoints, Some(options))
-            .await
-            .map_err(|source| MetadataError::EtcdConnect {
-                endpoints: label.clone(),
-                source,
-            })?;
+        let (client, label) = connect_client(endpoints, ETCD_OP_TIMEOUT).await?;
         let kv = client
             .kv_client()
             .max_decoding_message_size(MAX_MESSAGE_BYTES)

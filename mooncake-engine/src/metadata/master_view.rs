@@ -11,9 +11,10 @@
 
 use std::time::Duration;
 
-use etcd_client::{Client, Compare, CompareOp, ConnectOptions, PutOptions, Txn, TxnOp};
+use etcd_client::{Client, Compare, CompareOp, PutOptions, Txn, TxnOp};
 use uuid::Uuid;
 
+use super::etcd::connect_client;
 use super::redis::{RedisKv, RedisOptions};
 use crate::error::MetadataError;
 
@@ -169,16 +170,7 @@ impl ViewStore {
         };
         match backend {
             ViewBackend::Etcd(endpoints) => {
-                let label = endpoints.join(";");
-                let options = ConnectOptions::new()
-                    .with_connect_timeout(VIEW_OP_TIMEOUT)
-                    .with_timeout(VIEW_OP_TIMEOUT);
-                let client = Client::connect(endpoints, Some(options))
-                    .await
-                    .map_err(|source| MetadataError::EtcdConnect {
-                        endpoints: label.clone(),
-                        source,
-                    })?;
+                let (client, label) = connect_client(endpoints, VIEW_OP_TIMEOUT).await?;
                 Ok(Self::Etcd {
                     client: Box::new(client),
                     key: format!("mooncake-store/{cluster}/master_view"),

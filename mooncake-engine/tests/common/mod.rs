@@ -143,31 +143,10 @@ impl EtcdServer {
     /// Starts etcd and waits until it reports healthy.
     pub fn start(binary: &Path) -> Self {
         let (client_port, peer_port) = (free_port(), free_port());
-        let client_url = format!("http://127.0.0.1:{client_port}");
-        let peer_url = format!("http://127.0.0.1:{peer_port}");
-        let mut command = Command::new(binary);
-        command
-            .args(["--name", "mooncake-test", "--data-dir", "data"])
-            .args([
-                "--listen-client-urls",
-                &client_url,
-                "--advertise-client-urls",
-                &client_url,
-            ])
-            .args([
-                "--listen-peer-urls",
-                &peer_url,
-                "--initial-advertise-peer-urls",
-                &peer_url,
-            ])
-            .args(["--initial-cluster", &format!("mooncake-test={peer_url}")])
-            .args(["--log-level", "warn"]);
+        let initial_cluster = format!("mooncake-test=http://127.0.0.1:{peer_port}");
+        let command = etcd_member(binary, "mooncake-test", client_port, peer_port, &initial_cluster);
         let mut process = ServerProcess::spawn("etcd", command);
-        let addr = SocketAddr::from(([127, 0, 0, 1], client_port));
-        wait_ready(&mut process, || {
-            ask(addr, b"GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-                .is_some_and(|answer| answer.contains("\"health\":\"true\""))
-        });
+        wait_healthy(&mut process, client_port);
         Self { process, client_port }
     }
 
@@ -180,6 +159,39 @@ impl EtcdServer {
     pub fn dir(&self) -> &Path {
         self.process.dir()
     }
+}
+
+/// The command of one etcd member named `name` serving clients on `client` and peers on `peer`
+/// (loopback), its data in `data/` under the process's directory.
+fn etcd_member(binary: &Path, name: &str, client: u16, peer: u16, initial_cluster: &str) -> Command {
+    let client_url = format!("http://127.0.0.1:{client}");
+    let peer_url = format!("http://127.0.0.1:{peer}");
+    let mut command = Command::new(binary);
+    command
+        .args(["--name", name, "--data-dir", "data", "--log-level", "warn"])
+        .args([
+            "--listen-client-urls",
+            &client_url,
+            "--advertise-client-urls",
+            &client_url,
+        ])
+        .args([
+            "--listen-peer-urls",
+            &peer_url,
+            "--initial-advertise-peer-urls",
+            &peer_url,
+        ])
+        .args(["--initial-cluster", initial_cluster]);
+    command
+}
+
+/// Waits until the etcd member serving clients on `client` reports itself healthy.
+fn wait_healthy(member: &mut ServerProcess, client: u16) {
+    let addr = SocketAddr::from(([127, 0, 0, 1], client));
+    wait_ready(member, || {
+        ask(addr, b"GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            .is_some_and(|answer| answer.contains("\"health\":\"true\""))
+    });
 }
 
 /// A real etcd cluster of several members on loopback (for HA tests); members are killed on drop.
@@ -202,39 +214,18 @@ impl EtcdCluster {
             .iter()
             .enumerate()
             .map(|(i, &(client, peer))| {
-                let client_url = format!("http://127.0.0.1:{client}");
-                let peer_url = format!("http://127.0.0.1:{peer}");
-                let mut command = Command::new(binary);
-                command
-                    .args(["--name", &format!("m{i}"), "--data-dir", "data"])
-                    .args([
-                        "--listen-client-urls",
-                        &client_url,
-                        "--advertise-client-urls",
-                        &client_url,
-                    ])
-                    .args([
-                        "--listen-peer-urls",
-                        &peer_url,
-                        "--initial-advertise-peer-urls",
-                        &peer_url,
-                    ])
-                    .args([
-                        "--initial-cluster",
-                        &initial_cluster,
-                        "--initial-cluster-state",
-                        "new",
-                    ])
-                    .args(["--initial-cluster-token", "mooncake-test", "--log-level", "warn"]);
+                let mut command = etcd_member(binary, &format!("m{i}"), client, peer, &initial_cluster);
+                command.args([
+                    "--initial-cluster-state",
+                    "new",
+                    "--initial-cluster-token",
+                    "mooncake-test",
+                ]);
                 ServerProcess::spawn("etcd", command)
             })
             .collect();
         for (member, &(client, _)) in members.iter_mut().zip(&ports) {
-            let addr = SocketAddr::from(([127, 0, 0, 1], client));
-            wait_ready(member, || {
-                ask(addr, b"GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-                    .is_some_and(|answer| answer.contains("\"health\":\"true\""))
-            });
+            wait_healthy(member, client);
         }
         Self {
             members,
