@@ -19,6 +19,7 @@
 use std::net::TcpStream;
 use std::os::fd::AsRawFd;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Environment variable holding the budget in microseconds.
@@ -47,10 +48,22 @@ fn parse_budget(text: &str) -> Option<u64> {
     text.trim().parse().ok().filter(|us| *us <= MAX_BUDGET_US)
 }
 
+/// Waits that polled (budget not zero) in this process, for diagnostics and tests.
+static POLLED_WAITS: AtomicU64 = AtomicU64::new(0);
+
+/// How many waits of this process polled before reading.
+pub fn polled_waits() -> u64 {
+    POLLED_WAITS.load(Ordering::Relaxed)
+}
+
 /// Polls `stream` until bytes (or EOF, or an error) are waiting to be read, for at most the
 /// process's [`budget`]. Returns whether something is ready; the caller reads as usual either way.
 pub fn await_reply(stream: &TcpStream) -> bool {
-    await_reply_within(stream, budget())
+    let budget = budget();
+    if !budget.is_zero() {
+        POLLED_WAITS.fetch_add(1, Ordering::Relaxed);
+    }
+    await_reply_within(stream, budget)
 }
 
 /// [`await_reply`] with an explicit budget.

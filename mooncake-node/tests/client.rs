@@ -384,6 +384,32 @@ async fn corrupted_bytes_fail_the_checksum_and_another_replica_is_used() {
     master.stop().await;
 }
 
+/// Every wait for an answer polls first: the master's framed answers (PutStart, PutEnd, replica
+/// lists) and a storage node's TCP answers. Ten puts and gets over TCP make at least five waits each
+/// (heartbeat pings only add more); without either kind of poll there would be at most three.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waits_for_master_and_node_answers_poll_first() {
+    let master = TestMaster::start(|_| {}).await;
+    let holder = client(&master, 16 * MIB as u64, false).await;
+    let remote = client(&master, 0, false).await;
+    let on_holder = ReplicateConfig::default().preferred_segment(holder.segment_name());
+    let before = mooncake_engine::reply_spin::polled_waits();
+    for i in 0..10 {
+        let value = pattern(i, 70_000);
+        remote
+            .put_with(&format!("polled-{i}"), &value, &on_holder)
+            .await
+            .unwrap();
+        assert!(remote.get(&format!("polled-{i}")).await.unwrap() == value);
+    }
+    let polled = mooncake_engine::reply_spin::polled_waits() - before;
+    assert!(polled >= 50, "only {polled} polled waits for 10 puts and 10 gets");
+    for c in [holder, remote] {
+        c.close().await.unwrap();
+    }
+    master.stop().await;
+}
+
 /// Values larger than one checksum piece are hashed along with in-memory copies (own segment:
 /// `local`; same-host peer: `shm`). The stored checksum must be the same one a TCP reader computes
 /// over the whole value, and a corrupted byte in the last (partial) piece must still be caught.
