@@ -8,47 +8,17 @@ use std::process::{Command, Output};
 
 use mooncake_master::config::{SnapshotCatalog, SnapshotConfig, SnapshotStore};
 use mooncake_master::snapshot::{SnapshotId, format};
-use mooncake_proto::master::{ImageObject, ImageReplica, ImageSegment, MetadataImage, Segment};
+use mooncake_proto::master::MetadataImage;
 use mooncake_tests::TestMaster;
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mooncake");
 
 fn image(objects: u64, created: u64) -> MetadataImage {
-    let segment = "0b7c0d8e-7a3c-4f57-9a55-0d2b0d1c6a11";
     MetadataImage {
         view_version: 9,
         created_at_unix_ms: created,
-        last_change: 0,
-        segments: vec![ImageSegment {
-            segment: Some(Segment {
-                id: segment.into(),
-                name: "127.0.0.1:1".into(),
-                base: 1 << 40,
-                size: 1 << 30,
-                te_endpoint: "127.0.0.1:1".into(),
-                protocol: "tcp".into(),
-                host_id: "127.0.0.1".into(),
-                cxl: false,
-            }),
-            owner: "5a1e4c2b-1d3f-4e5a-8b6c-7d8e9f0a1b2c".into(),
-            drain_remaining_ms: 0,
-        }],
-        objects: (0..objects)
-            .map(|i| ImageObject {
-                key: format!("k{i}"),
-                size: 1000,
-                replicas: vec![ImageReplica {
-                    segment_id: segment.into(),
-                    offset: i * 1000,
-                }],
-                hard_pinned: false,
-                soft_pin_remaining_ms: 0,
-                checksum: None,
-                owner: String::new(),
-            })
-            .collect(),
-        in_progress: Vec::new(),
+        ..mooncake_tests::image::one_segment(objects, 1000, |i| format!("k{i}"))
     }
 }
 

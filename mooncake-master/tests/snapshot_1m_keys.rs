@@ -11,48 +11,13 @@ use std::time::{Duration, Instant};
 use mooncake_master::config::{SnapshotCatalog, SnapshotConfig, SnapshotStore};
 use mooncake_master::service::{MasterService, ServiceConfig};
 use mooncake_master::snapshot::{Snapshotter, Store, load_newest_from};
-use mooncake_proto::master::{ImageObject, ImageReplica, ImageSegment, MetadataImage, Segment};
+use mooncake_proto::master::MetadataImage;
 
 const KEYS: u64 = 1_000_000;
 const OBJECT: u64 = 4096;
 
 fn image() -> MetadataImage {
-    let segment = "0b7c0d8e-7a3c-4f57-9a55-0d2b0d1c6a11";
-    let owner = "5a1e4c2b-1d3f-4e5a-8b6c-7d8e9f0a1b2c";
-    MetadataImage {
-        view_version: 1,
-        created_at_unix_ms: 0,
-        last_change: 0,
-        segments: vec![ImageSegment {
-            segment: Some(Segment {
-                id: segment.into(),
-                name: "127.0.0.1:1".into(),
-                base: 1 << 40,
-                size: KEYS * OBJECT,
-                te_endpoint: "127.0.0.1:1".into(),
-                protocol: "tcp".into(),
-                host_id: "127.0.0.1".into(),
-                cxl: false,
-            }),
-            owner: owner.into(),
-            drain_remaining_ms: 0,
-        }],
-        objects: (0..KEYS)
-            .map(|i| ImageObject {
-                key: format!("model/layer-{}/block-{i:08}", i % 80),
-                size: OBJECT,
-                replicas: vec![ImageReplica {
-                    segment_id: segment.into(),
-                    offset: i * OBJECT,
-                }],
-                hard_pinned: false,
-                soft_pin_remaining_ms: 0,
-                checksum: None,
-                owner: owner.into(),
-            })
-            .collect(),
-        in_progress: Vec::new(),
-    }
+    mooncake_tests::image::one_segment(KEYS, OBJECT, |i| format!("model/layer-{}/block-{i:08}", i % 80))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,6 +2,7 @@
 //! clients that act as nodes, lookups of the real external tools the tests need, and helpers for tests
 //! that run real processes.
 
+pub mod image;
 pub mod master;
 pub mod process;
 pub mod tools;
