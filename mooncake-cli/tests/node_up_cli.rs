@@ -75,9 +75,13 @@ async fn node_join_mounts_and_unmounts_on_sigterm() {
         async || !segment_names(&master).await.is_empty(),
     )
     .await;
-    let health = reqwest::get(format!("http://127.0.0.1:{rest_port}/api/objects/none/exists"))
-        .await
-        .unwrap();
+    // The REST listener comes up right after the mount: wait for it rather than race it.
+    let url = format!("http://127.0.0.1:{rest_port}/api/objects/none/exists");
+    wait_until("the node's REST port", Duration::from_secs(20), async || {
+        reqwest::get(&url).await.is_ok()
+    })
+    .await;
+    let health = reqwest::get(&url).await.unwrap();
     assert_eq!(
         health.status(),
         200,
