@@ -21,7 +21,7 @@ use crate::metrics::EngineMetrics;
 use crate::transport::hashed::MemoryView;
 use crate::transport::local::LocalTransport;
 use crate::transport::shm::ShmTransport;
-use crate::transport::tcp::{TcpConfig, TcpDataServer, TcpTransport};
+use crate::transport::tcp::{TcpConfig, TcpDataServer, TcpServerConfig, TcpTransport};
 use crate::transport::{Transfer, TransferError, Transport};
 use crate::{AccessError, MetadataError};
 
@@ -143,12 +143,12 @@ impl TransferEngine {
         };
         let registry = Arc::new(MemoryRegistry::default());
         let data_addr = SocketAddr::new(ip, 0);
-        let tcp_server =
-            TcpDataServer::bind(data_addr, registry.clone()).map_err(|source| EngineError::Bind {
-                what: "TCP data server",
-                addr: data_addr,
-                source,
-            })?;
+        let tcp_server = TcpDataServer::bind_with(data_addr, registry.clone(), TcpServerConfig::from_env())
+            .map_err(|source| EngineError::Bind {
+            what: "TCP data server",
+            addr: data_addr,
+            source,
+        })?;
 
         let backend = MetadataBackend::from_conn_string(&config.metadata_server).await?;
         let p2p = matches!(backend, MetadataBackend::P2pHandshake);

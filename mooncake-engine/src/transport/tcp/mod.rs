@@ -8,8 +8,9 @@
 //! - [`TcpDataServer`] serves peers: blocking sockets, one thread per connection (connections are few
 //!   and long-lived; a thread blocked in `read` wakes exactly when bytes arrive, with no event-loop
 //!   hop, which matters on a VM where a cross-core wake-up costs ~30-50 µs). Every request is checked
-//!   against the [`MemoryRegistry`](crate::memory::MemoryRegistry) and bytes move between the socket
-//!   and registered memory with no intermediate copy.
+//!   against the [`MemoryRegistry`](crate::memory::MemoryRegistry). Written bytes land straight in
+//!   registered memory; read answers leave through a small reused [`staging`] buffer, which on a
+//!   shadow-paged VM is far cheaper for the kernel to copy from than memory it has not touched lately.
 //! - [`TcpTransport`] is the initiator: a pool of persistent connections per peer; small requests of
 //!   a batch are pipelined on one connection, large transfers are sliced and spread over several
 //!   connections in parallel so one large object uses every core. Reads land straight in the
@@ -20,6 +21,7 @@ mod client;
 pub mod codec;
 mod io;
 mod server;
+pub mod staging;
 mod stats;
 
 pub use client::{TcpConfig, TcpTransport};

@@ -7,7 +7,7 @@
 //! frame (v2; v1 has none) and the connection is closed with a WARN naming the peer and the reason.
 
 use std::collections::HashMap;
-use std::io::{self, IoSlice, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use tracing::{debug, warn};
 
 use super::codec::{self, HEADER_LEN, HeaderError, Opcode, RequestHeader, Status, Version};
-use super::io::write_all_vectored;
+use super::staging::{DEFAULT_STAGING, Staging, staging_from_env};
 use super::stats::TcpStats;
 use crate::memory::{AccessError, MemoryRegistry};
 
@@ -34,6 +34,20 @@ pub struct TcpServerConfig {
     /// Most connections served at once (each has a thread); further ones are closed on accept
     /// with a WARN. Default 1024 (Mooncake peers keep 4 per initiator).
     pub max_connections: usize,
+    /// READ answers are copied through a per-connection buffer of this many bytes on their way to
+    /// the socket (see [`staging`](super::staging)); 0 sends straight from registered memory.
+    /// Default 512 KiB.
+    pub staging: usize,
+}
+
+impl TcpServerConfig {
+    /// The defaults, with the staging size from `MOONCAKE_TCP_STAGING_KIB` when set.
+    pub fn from_env() -> Self {
+        TcpServerConfig {
+            staging: staging_from_env(),
+            ..Self::default()
+        }
+    }
 }
 
 impl Default for TcpServerConfig {
@@ -42,6 +56,7 @@ impl Default for TcpServerConfig {
             io_timeout: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(5),
             max_connections: 1024,
+            staging: DEFAULT_STAGING,
         }
     }
 }
@@ -270,6 +285,7 @@ fn serve_connection(stream: &TcpStream, peer: SocketAddr, shared: &Shared) {
 /// Serves requests until the peer closes (Ok) or something goes wrong (the reason).
 fn serve_requests(stream: &TcpStream, shared: &Shared) -> Result<(), Closed> {
     let mut header = [0u8; HEADER_LEN];
+    let mut staging = Staging::new(shared.config.staging);
     loop {
         if !read_header(stream, &mut header, &shared.stopping)? {
             return Ok(());
@@ -310,12 +326,13 @@ fn serve_requests(stream: &TcpStream, shared: &Shared) -> Result<(), Closed> {
                 // SAFETY: as above; the slice is only read from, for the duration of this write.
                 let src = unsafe { std::slice::from_raw_parts(access.as_ptr().cast_const(), access.len()) };
                 let ok = codec::encode_status(Status::Ok);
-                // Status and data in one gather write: Nagle can never hold back the data behind
-                // the 8-byte frame (a separate send costs a delayed-ACK round, ~40 ms).
-                let mut bufs = [IoSlice::new(&ok), IoSlice::new(src)];
-                let skip = usize::from(request.version == Version::V1);
-                write_all_vectored(stream, &mut bufs[skip..])?;
+                let head: &[u8] = if request.version == Version::V2 { &ok } else { &[] };
+                let staged = staging.send(stream, head, src)?;
                 drop(access);
+                shared
+                    .stats
+                    .staged_bytes
+                    .fetch_add(staged as u64, Ordering::Relaxed);
             }
         }
         shared

@@ -63,6 +63,8 @@ pub struct TcpStats {
     /// Requests refused for their address range or a malformed header (server: sent; client:
     /// received).
     pub rejected: AtomicU64,
+    /// Server: READ payload bytes sent through the staging buffer (all of them unless staging is off).
+    pub staged_bytes: AtomicU64,
     /// Client: connections opened. Server: connections accepted.
     pub connections: AtomicU64,
     /// Client: one observation per `transfer` call (a whole batch). Server: one per request.
