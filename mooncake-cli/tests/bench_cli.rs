@@ -226,4 +226,10 @@ async fn local_flag_starts_its_own_cluster_and_stops_it() {
         left.is_empty(),
         "segment files left behind by the bench's nodes: {left:?}"
     );
+    // No client connection outlived the run: the master stopped at once rather than waiting out its
+    // shutdown grace period for one.
+    assert!(
+        !log.contains("were cut off"),
+        "the master waited for a connection the bench left open:\n{log}"
+    );
 }

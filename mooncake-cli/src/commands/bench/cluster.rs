@@ -174,4 +174,17 @@ impl LocalCluster {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
+
+    /// Stops the nodes, then the master, while the runtime keeps running: the gRPC channel to the
+    /// master is dropped first and its connection task gets to close the connection, so the master
+    /// shuts down at once instead of waiting out its grace period for an idle client (dropping the
+    /// cluster inside the single-threaded runtime would block the thread that task runs on).
+    pub async fn stop(self) {
+        let LocalCluster {
+            nodes, rpc, master, ..
+        } = self;
+        let _ = tokio::task::spawn_blocking(move || drop(nodes)).await;
+        drop(rpc);
+        let _ = tokio::task::spawn_blocking(move || drop(master)).await;
+    }
 }

@@ -610,6 +610,9 @@ async fn bench(args: &BenchArgs, global: &GlobalArgs) -> anyhow::Result<(Vec<Rec
     if let Some((client, _)) = session.remote.take() {
         client.close().await.ok();
     }
+    if let Some(cluster) = session.cluster.take() {
+        cluster.stop().await;
+    }
     let master = needs_cluster.then(|| session.master.clone());
     Ok((records, master))
 }
