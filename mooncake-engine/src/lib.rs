@@ -17,6 +17,8 @@ pub mod memory;
 pub mod metadata;
 pub mod metrics;
 pub mod reply_spin;
+#[cfg(test)]
+mod test_support;
 pub mod transport;
 
 pub use blocking::blocking;

@@ -105,16 +105,9 @@ pub(crate) fn readable_now(stream: &TcpStream) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use std::io::{Read, Write};
-    use std::net::TcpListener;
 
     use super::*;
-
-    fn pair() -> (TcpStream, TcpStream) {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (server, _) = listener.accept().unwrap();
-        (client, server)
-    }
+    use crate::test_support::tcp_pair as pair;
 
     #[test]
     fn returns_once_bytes_wait_and_leaves_them_to_read() {
