@@ -21,7 +21,7 @@ use mooncake_engine::transport::tcp::codec::{
 };
 use mooncake_engine::transport::tcp::{TcpConfig, TcpDataServer, TcpServerConfig, TcpTransport};
 use mooncake_engine::transport::{Transfer, TransferError, Transport};
-use support::{GUARD, Peer, descriptor, pattern};
+use support::{GUARD, Peer, descriptor, eventually, pattern};
 
 const MIB: usize = 1 << 20;
 
@@ -91,12 +91,7 @@ fn write_then_read_back_every_size() {
     assert!(peer.region.guards_intact());
     let served = peer.server.stats();
     // The server counts a read once its answer is sent, which can be just after our client has it.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while served.bytes_written.load(Relaxed) != served.bytes_read.load(Relaxed)
-        && std::time::Instant::now() < deadline
-    {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    eventually(|| served.bytes_written.load(Relaxed) == served.bytes_read.load(Relaxed));
     assert_eq!(
         served.bytes_written.load(Relaxed),
         served.bytes_read.load(Relaxed)
@@ -112,41 +107,22 @@ fn write_then_read_back_every_size() {
 #[test]
 fn read_answers_leave_through_staging_unless_it_is_off() {
     for staging in [0, 4096, 512 * 1024] {
-        let region = support::Region::new(4 * MIB);
-        let registry = Arc::new(mooncake_engine::memory::MemoryRegistry::default());
-        // SAFETY: the region outlives the registration (unregistered below, after the server stops).
-        unsafe {
-            registry
-                .register(mooncake_engine::memory::RegisteredRegion {
-                    addr: region.addr(),
-                    length: 4 * MIB as u64,
-                    shm_name: None,
-                })
-                .unwrap();
-        }
-        let config = TcpServerConfig {
-            staging,
-            ..TcpServerConfig::default()
-        };
-        let mut server =
-            TcpDataServer::bind_with("127.0.0.1:0".parse().unwrap(), Arc::clone(&registry), config).unwrap();
-        let d = descriptor(server.local_addr(), region.addr(), 4 * MIB as u64, 2);
-        let t = TcpTransport::default();
-        let data = pattern(staging as u64, 3 * MIB + 5);
-        region.fill(11, &data);
-        assert!(
-            read(&t, &d, region.addr() + 11, data.len()).unwrap() == data,
-            "staging {staging}"
+        let peer = Peer::start_with(
+            4 * MIB,
+            TcpServerConfig {
+                staging,
+                ..TcpServerConfig::default()
+            },
         );
-        let stats = server.stats();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while stats.bytes_read.load(Relaxed) < data.len() as u64 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        let d = peer.descriptor(2);
+        let data = pattern(staging as u64, 3 * MIB + 5);
+        peer.region.fill(11, &data);
+        let back = read(&TcpTransport::default(), &d, peer.region.addr() + 11, data.len()).unwrap();
+        assert!(back == data, "staging {staging}");
+        let stats = peer.server.stats();
+        assert!(eventually(|| stats.bytes_read.load(Relaxed) >= data.len() as u64));
         let expected = if staging == 0 { 0 } else { data.len() as u64 };
         assert_eq!(stats.staged_bytes.load(Relaxed), expected, "staging {staging}");
-        server.shutdown();
-        registry.unregister(region.addr());
     }
 }
 

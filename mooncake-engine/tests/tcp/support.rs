@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use mooncake_engine::descriptor::{BufferDescriptor, SegmentDescriptor};
 use mooncake_engine::memory::{MemoryRegistry, RegisteredRegion};
-use mooncake_engine::transport::tcp::TcpDataServer;
+use mooncake_engine::transport::tcp::{TcpDataServer, TcpServerConfig};
 
 /// Bytes of unregistered memory on each side of the registered range, filled with [`CANARY`].
 pub const GUARD: usize = 4096;
@@ -86,6 +86,11 @@ pub struct Peer {
 
 impl Peer {
     pub fn start(len: usize) -> Peer {
+        Peer::start_with(len, TcpServerConfig::default())
+    }
+
+    /// A peer whose server runs with `config`.
+    pub fn start_with(len: usize, config: TcpServerConfig) -> Peer {
         let region = Region::new(len);
         let registry = Arc::new(MemoryRegistry::default());
         // SAFETY: the region is this process's memory and outlives the registration: `Drop`
@@ -99,7 +104,8 @@ impl Peer {
                 })
                 .unwrap();
         }
-        let server = TcpDataServer::bind("127.0.0.1:0".parse().unwrap(), Arc::clone(&registry)).unwrap();
+        let server =
+            TcpDataServer::bind_with("127.0.0.1:0".parse().unwrap(), Arc::clone(&registry), config).unwrap();
         Peer {
             server,
             registry,
@@ -159,4 +165,17 @@ pub fn pattern(seed: u64, len: usize) -> Vec<u8> {
     }
     out.truncate(len);
     out
+}
+
+/// Polls `done` every 10 ms for up to 5 s; true once it holds. For counters a server updates just
+/// after the peer already has its answer.
+pub fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !done() {
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    true
 }
