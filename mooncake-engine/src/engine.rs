@@ -22,7 +22,7 @@ use crate::transport::hashed::MemoryView;
 use crate::transport::local::LocalTransport;
 use crate::transport::shm::ShmTransport;
 use crate::transport::tcp::{TcpConfig, TcpDataServer, TcpServerConfig, TcpTransport};
-use crate::transport::{Transfer, TransferError, Transport};
+use crate::transport::{ReadBack, Transfer, TransferError, Transport};
 use crate::{AccessError, MetadataError};
 
 /// How to start an engine (Mooncake's `setup()` arguments that concern the data path).
@@ -366,16 +366,17 @@ impl TransferEngine {
     }
 
     /// Reads `len` bytes at `target_addr` of `target` into a new vector (not zero-filled first where
-    /// the transport can avoid it) with their CRC-32 ([`Transport::read_to_vec_hashed`]).
-    pub fn read_to_vec_hashed(
+    /// the transport can avoid it), with `hash` also their CRC-32 ([`Transport::read_to_vec`]).
+    pub fn read_to_vec(
         &self,
         target: &SegmentDescriptor,
         target_addr: u64,
         len: usize,
-    ) -> Result<(Vec<u8>, u32), TransferError> {
+        hash: bool,
+    ) -> Result<ReadBack, TransferError> {
         let transport = self.transport_for(target);
         let started = Instant::now();
-        let result = transport.read_to_vec_hashed(target, target_addr, len);
+        let result = transport.read_to_vec(target, target_addr, len, hash);
         self.metrics.record_batch(transport.name(), started.elapsed());
         self.metrics.record(transport.name(), true, len, result.is_ok());
         if matches!(

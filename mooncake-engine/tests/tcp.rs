@@ -519,8 +519,9 @@ fn hashed_transfers_answer_the_crc_of_every_transfer() {
     assert!(peer.region.guards_intact());
 }
 
-/// `read_to_vec_hashed` receives straight into a new vector: exact bytes and CRC however the read
-/// was sliced, a clear error (and no vector) for a refused range or a peer that vanishes mid-read.
+/// `read_to_vec` receives straight into a new vector: exact bytes (and CRC when asked) however the
+/// read was sliced, a clear error (and no vector) for a refused range or a peer that vanishes
+/// mid-read, hashing or not.
 #[test]
 fn reads_into_a_new_vector_are_exact_or_fail_whole() {
     let peer = Peer::start(8 * MIB);
@@ -529,22 +530,28 @@ fn reads_into_a_new_vector_are_exact_or_fail_whole() {
     let existing = pattern(31, 3 * MIB + 7);
     peer.region.fill(100, &existing);
     for t in [TcpTransport::default(), small_slices()] {
-        let (got, sum) = t.read_to_vec_hashed(&d, base + 100, existing.len()).unwrap();
+        let (got, sum) = t.read_to_vec(&d, base + 100, existing.len(), true).unwrap();
         assert!(got == existing);
-        assert_eq!(sum, crc32fast::hash(&existing));
-        let (empty, sum) = t.read_to_vec_hashed(&d, base, 0).unwrap();
-        assert!(empty.is_empty() && sum == 0);
-        let far = t.read_to_vec_hashed(&d, base + 8 * MIB as u64 - 4, 8);
-        assert!(matches!(far, Err(TransferError::OutOfRange { .. })), "{far:?}");
+        assert_eq!(sum, Some(crc32fast::hash(&existing)));
+        let (got, sum) = t.read_to_vec(&d, base + 100, existing.len(), false).unwrap();
+        assert!(got == existing && sum.is_none(), "unhashed: same bytes, no sum");
+        let (empty, sum) = t.read_to_vec(&d, base, 0, true).unwrap();
+        assert!(empty.is_empty() && sum == Some(0));
+        for hash in [true, false] {
+            let far = t.read_to_vec(&d, base + 8 * MIB as u64 - 4, 8, hash);
+            assert!(matches!(far, Err(TransferError::OutOfRange { .. })), "{far:?}");
+        }
     }
-    let (addr, fake) = half_way_server(true);
-    let d = descriptor(addr, 0x10_0000, (16 * MIB) as u64, 2);
-    let cut = TcpTransport::default().read_to_vec_hashed(&d, 0x10_0000, 512 * 1024);
-    assert!(
-        matches!(cut, Err(TransferError::Io { .. } | TransferError::Connect { .. })),
-        "{cut:?}"
-    );
-    fake.join().unwrap();
+    for hash in [true, false] {
+        let (addr, fake) = half_way_server(true);
+        let d = descriptor(addr, 0x10_0000, (16 * MIB) as u64, 2);
+        let cut = TcpTransport::default().read_to_vec(&d, 0x10_0000, 512 * 1024, hash);
+        assert!(
+            matches!(cut, Err(TransferError::Io { .. } | TransferError::Connect { .. })),
+            "hash {hash}: {cut:?}"
+        );
+        fake.join().unwrap();
+    }
 }
 
 /// Reads pipeline whatever their size: a fake peer that takes every request header before it

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use mooncake_engine::descriptor::SegmentDescriptor;
 use mooncake_engine::memory::{Segment, SegmentOptions, host_id};
-use mooncake_engine::transport::{Transfer, TransferError};
+use mooncake_engine::transport::{ReadBack, Transfer, TransferError};
 use mooncake_engine::{EngineConfig, TransferEngine, blocking};
 use mooncake_proto::master::{self as pb, ClientStatus, ReplicaStatus};
 use parking_lot::Mutex;
@@ -322,20 +322,25 @@ impl Client {
         // The best replica: build the value straight from it (no zero-filled buffer first), copied
         // from memory this process reaches or received over the network, hashed along either way.
         // Other replicas are the fallback.
+        // Hashed only when there is a stored checksum to compare with and checksums are on.
+        let hash = self.inner.config.checksum && reply.checksum.is_some();
         if let Some(first) = candidates.first() {
             let addr = first.buffer.buffer_address;
-            let read = match self.inner.read_in_memory(&first.descriptor, addr, reply.size) {
+            let read = match self
+                .inner
+                .read_in_memory(&first.descriptor, addr, reply.size, hash)
+            {
                 Some(copied) => copied,
                 None => blocking(|| {
                     self.inner
                         .engine
-                        .read_to_vec_hashed(&first.descriptor, addr, reply.size as usize)
+                        .read_to_vec(&first.descriptor, addr, reply.size as usize, hash)
                 }),
             };
             if let Ok((value, sum)) = read {
                 match self
                     .inner
-                    .verify(key, &reply, started, &value, Some(u64::from(sum)))
+                    .verify(key, &reply, started, &value, sum.map(u64::from))
                 {
                     Ok(()) => return Ok(value),
                     Err(error @ ClientError::LeaseExpired { .. }) => return Err(error),
@@ -793,16 +798,17 @@ impl Inner {
         Some(written)
     }
 
-    /// The value at `addr` of memory this process reaches by plain copy, in a new buffer, with its
-    /// CRC-32; `None` when `target` is reached over the network.
+    /// The value at `addr` of memory this process reaches by plain copy, in a new buffer, with
+    /// `hash` also its CRC-32; `None` when `target` is reached over the network.
     fn read_in_memory(
         &self,
         target: &SegmentDescriptor,
         addr: u64,
         len: u64,
-    ) -> Option<Result<(Vec<u8>, u32), TransferError>> {
+        hash: bool,
+    ) -> Option<Result<ReadBack, TransferError>> {
         let view = self.engine.memory_view(target, addr, len)?;
-        let copied = view.map(|view| blocking(|| view.to_vec_hashed()));
+        let copied = view.map(|view| blocking(|| view.to_vec(hash)));
         self.engine
             .record_memory_copy(target, true, len as usize, copied.is_ok());
         Some(copied)

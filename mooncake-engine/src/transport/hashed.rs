@@ -138,10 +138,10 @@ impl<'a> MemoryView<'a> {
         Ok(hasher.finalize())
     }
 
-    /// The view's bytes in a new `Vec`, and their CRC-32.
-    pub fn to_vec_hashed(&self) -> (Vec<u8>, u32) {
+    /// The view's bytes in a new `Vec`, and with `hash` their CRC-32.
+    pub fn to_vec(&self, hash: bool) -> (Vec<u8>, Option<u32>) {
         let mut out: Vec<u8> = Vec::with_capacity(self.len);
-        let mut hasher = crc32fast::Hasher::new();
+        let mut hasher = hash.then(crc32fast::Hasher::new);
         let stream = self.len >= STREAM_MIN;
         let mut filled = 0;
         while filled < self.len {
@@ -153,11 +153,13 @@ impl<'a> MemoryView<'a> {
             unsafe {
                 copy_piece(source, out.as_mut_ptr().add(filled), n, stream);
                 out.set_len(filled + n);
-                hasher.update(std::slice::from_raw_parts(source, n));
+                if let Some(hasher) = &mut hasher {
+                    hasher.update(std::slice::from_raw_parts(source, n));
+                }
             }
             filled += n;
         }
-        (out, hasher.finalize())
+        (out, hasher.map(crc32fast::Hasher::finalize))
     }
 }
 
@@ -200,9 +202,11 @@ mod tests {
             let mut back = vec![0u8; len];
             assert_eq!(view.read_hashed(&mut back).unwrap(), expected);
             assert!(back == data);
-            let (copy, sum) = view.to_vec_hashed();
+            let (copy, sum) = view.to_vec(true);
             assert!(copy == data);
-            assert_eq!(sum, expected);
+            assert_eq!(sum, Some(expected));
+            let (copy, sum) = view.to_vec(false);
+            assert!(copy == data && sum.is_none(), "unhashed: the same bytes, no sum");
             assert!(
                 view.read_hashed(&mut [0u8; 5]).is_err(),
                 "length must match the view"

@@ -16,6 +16,9 @@ pub mod tcp;
 
 use crate::descriptor::SegmentDescriptor;
 
+/// A value read into a new vector, and its CRC-32 when one was asked for.
+pub type ReadBack = (Vec<u8>, Option<u32>);
+
 /// One operation of a batch: read from or write to `[target_addr, target_addr + len)` in the peer's
 /// registered memory, with a local buffer on the other end.
 #[derive(Debug)]
@@ -110,22 +113,29 @@ pub trait Transport: Send + Sync {
             .collect()
     }
 
-    /// Reads `len` bytes at `target_addr` into a new vector and answers it with the CRC-32 of its
+    /// Reads `len` bytes at `target_addr` into a new vector, with `hash` also the CRC-32 of its
     /// bytes. This default zero-fills the vector first; `tcp` receives straight into its spare
     /// capacity.
-    fn read_to_vec_hashed(
+    fn read_to_vec(
         &self,
         target: &SegmentDescriptor,
         target_addr: u64,
         len: usize,
-    ) -> Result<(Vec<u8>, u32), TransferError> {
+        hash: bool,
+    ) -> Result<ReadBack, TransferError> {
         let mut out = vec![0u8; len];
         let mut batch = [Transfer::Read {
             target_addr,
             into: &mut out,
         }];
-        let sum = self.transfer_hashed(target, &mut batch).pop();
-        let sum = sum.unwrap_or(Err(TransferError::OutOfRange {
+        let result = if hash {
+            self.transfer_hashed(target, &mut batch)
+                .pop()
+                .map(|r| r.map(Some))
+        } else {
+            self.transfer(target, &mut batch).pop().map(|r| r.map(|()| None))
+        };
+        let sum = result.unwrap_or(Err(TransferError::OutOfRange {
             addr: target_addr,
             len: len as u64,
         }))?;

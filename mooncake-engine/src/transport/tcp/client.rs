@@ -24,7 +24,7 @@ use super::codec::{self, HEADER_LEN, Opcode, RequestHeader, STATUS_LEN, Status, 
 use super::io::{idle_connection_usable, read_exact_observed, read_exact_vectored, write_all_vectored};
 use super::stats::TcpStats;
 use crate::descriptor::SegmentDescriptor;
-use crate::transport::{Transfer, TransferError, Transport};
+use crate::transport::{ReadBack, Transfer, TransferError, Transport};
 
 /// Initiator settings.
 #[derive(Clone, Debug)]
@@ -225,32 +225,33 @@ impl Transport for TcpTransport {
             .collect()
     }
 
-    /// The bytes land straight in the new vector's spare capacity (never zero-filled first), hashed
-    /// as they arrive.
-    fn read_to_vec_hashed(
+    /// The bytes land straight in the new vector's spare capacity (never zero-filled first), with
+    /// `hash` hashed as they arrive.
+    fn read_to_vec(
         &self,
         target: &SegmentDescriptor,
         target_addr: u64,
         len: usize,
-    ) -> Result<(Vec<u8>, u32), TransferError> {
+        hash: bool,
+    ) -> Result<ReadBack, TransferError> {
         let mut out: Vec<u8> = Vec::with_capacity(len);
         let job = Job {
             addr: target_addr,
             buf: Buf::Read(&mut out.spare_capacity_mut()[..len]),
         };
-        let (results, sums) = self.run(target, vec![job], true);
+        let (results, sums) = self.run(target, vec![job], hash);
         match results.into_iter().next() {
             Some(Ok(())) => {}
             Some(Err(error)) => return Err(error),
             None => return Err(unanswered(&target.name)),
         }
         // SAFETY: the read succeeded, so every piece of `[0, len)` was answered in full and the
-        // socket wrote all `len` bytes (a hashed `run` fails a transfer any of whose pieces has no
-        // hash, i.e. was not read to its end).
+        // socket wrote all `len` bytes (`run` fails a transfer any of whose pieces was not read to
+        // its end, hashing or not).
         unsafe { out.set_len(len) };
         Ok((
             out,
-            sums.into_iter().next().map_or(0, crc32fast::Hasher::finalize),
+            hash.then(|| sums.into_iter().next().map_or(0, crc32fast::Hasher::finalize)),
         ))
     }
 }
@@ -355,11 +356,7 @@ impl TcpTransport {
             sums.resize_with(count, crc32fast::Hasher::new);
         }
         // Which transfer each piece belongs to, in piece order (pieces of a transfer are consecutive).
-        let owners: Vec<usize> = if hash {
-            pieces.iter().map(|p| p.index).collect()
-        } else {
-            Vec::new()
-        };
+        let owners: Vec<usize> = pieces.iter().map(|p| p.index).collect();
         if let (Some((host, port)), false) = (endpoint, pieces.is_empty()) {
             let pool = self.pool(&host, port);
             let workers = total.div_ceil(slice).min(self.config.connections_per_peer).max(1);
@@ -371,7 +368,8 @@ impl TcpTransport {
                 queue: Mutex::new(pieces.into_iter().rev().collect()),
                 failures: Mutex::new(HashMap::new()),
                 unreachable: Mutex::new(None),
-                piece_sums: hash.then(|| Mutex::new(vec![None; owners.len()])),
+                hash,
+                answered: Mutex::new(vec![None; owners.len()]),
             };
             std::thread::scope(|scope| {
                 for n in 1..workers {
@@ -388,18 +386,17 @@ impl TcpTransport {
             for (index, error) in run.failures.into_inner().unwrap_or_else(|p| p.into_inner()) {
                 results[index] = Err(error);
             }
-            if let Some(piece_sums) = run.piece_sums {
-                let piece_sums = piece_sums.into_inner().unwrap_or_else(|p| p.into_inner());
-                for (&index, sum) in owners.iter().zip(piece_sums) {
-                    match sum {
-                        Some(sum) => sums[index].combine(&sum),
-                        // Never answered: the transfer failed (its result says why). A success with
-                        // a piece missing would be a bug; never report it as complete.
-                        None if results[index].is_ok() => {
-                            results[index] = Err(unanswered(&pool.endpoint));
-                        }
-                        None => {}
+            let answered = run.answered.into_inner().unwrap_or_else(|p| p.into_inner());
+            for (&index, sum) in owners.iter().zip(answered) {
+                match sum {
+                    Some(sum) if hash => sums[index].combine(&sum),
+                    Some(_) => {}
+                    // Never answered: the transfer failed (its result says why). A success with a
+                    // piece missing would be a bug; never report it as complete.
+                    None if results[index].is_ok() => {
+                        results[index] = Err(unanswered(&pool.endpoint));
                     }
+                    None => {}
                 }
             }
         }
@@ -501,8 +498,11 @@ struct Run<'p, 'a> {
     failures: Mutex<HashMap<usize, TransferError>>,
     /// Set once connecting failed: the rest of the batch fails fast with this.
     unreachable: Mutex<Option<(io::ErrorKind, String)>>,
-    /// When hashing: the CRC-32 state of each answered piece, by [`Piece::seq`].
-    piece_sums: Option<Mutex<Vec<Option<crc32fast::Hasher>>>>,
+    /// Whether pieces are hashed.
+    hash: bool,
+    /// Each piece answered in full, by [`Piece::seq`], with its CRC-32 state when hashing (empty
+    /// otherwise). A piece left `None` fails its transfer, so a success always means every byte came.
+    answered: Mutex<Vec<Option<crc32fast::Hasher>>>,
 }
 
 impl<'a> Run<'_, 'a> {
@@ -562,15 +562,16 @@ impl<'a> Run<'_, 'a> {
             }
             let Some(c) = conn.as_mut() else { continue };
             let reused = c.reused;
-            let hash = self.piece_sums.is_some();
-            match run_group(c.stream(), self.version, &mut group, self.stats, hash) {
+            match run_group(c.stream(), self.version, &mut group, self.stats, self.hash) {
                 Ok(()) => {
                     c.reused = true;
-                    if let Some(piece_sums) = &self.piece_sums {
-                        let mut piece_sums = lock(piece_sums);
-                        for piece in &mut group {
-                            piece_sums[piece.seq] = piece.sum.take();
-                        }
+                    let mut answered = lock(&self.answered);
+                    for piece in &mut group {
+                        answered[piece.seq] = if self.hash {
+                            piece.sum.take()
+                        } else {
+                            Some(crc32fast::Hasher::default())
+                        };
                     }
                 }
                 Err(failure) => {
