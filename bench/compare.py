@@ -8,7 +8,8 @@ Targets (each prints one JSON object {"tool", "version", "results": [...]}):
   ours      target/release/mooncake bench --local --output json (its own master + node processes on loopback)
   mooncake  bench/mooncake_store.py: the C++ Mooncake Store (PyPI wheel, Python client), same scenarios
   redis     bench/redis_store.py: redis-server (no persistence) with redis-py + hiredis
-  limits    target/release/mooncake bench --scenarios memcpy,tcp,tcp-2streams: memcpy and loopback TCP
+  limits    target/release/mooncake bench --scenarios memcpy,tcp,tcp-2streams,tcp-dram,tcp-2streams-dram: memcpy
+            and loopback TCP, the server answering from one hot buffer or (-dram) from a DRAM-sized region
 
 Each repetition runs all targets, the order rotated by one per repetition; the tables show medians over the
 repetitions. Everything binds 127.0.0.1. Results go to bench/results/<UTC timestamp>/ (raw JSON and stderr per
@@ -16,7 +17,7 @@ target and repetition, medians.json, table.md).
 
 --scenarios selects the ours/mooncake scenarios (local, remote, local-batch32, remote-batch32, local-zc,
 remote-zc, remote-2clients, local-cold, remote-cold); redis and limits run all of theirs (redis, redis-batch32,
-redis-2clients; memcpy, tcp, tcp-2streams) unless the list names some of them.
+redis-2clients; memcpy, tcp, tcp-2streams, tcp-dram, tcp-2streams-dram) unless the list names some of them.
 """
 
 import argparse
@@ -41,7 +42,7 @@ TARGET_SCENARIOS = {
     "ours": STORE_SCENARIOS,
     "mooncake": STORE_SCENARIOS,
     "redis": ["redis", "redis-batch32", "redis-2clients"],
-    "limits": ["memcpy", "tcp", "tcp-2streams"],
+    "limits": ["memcpy", "tcp", "tcp-2streams", "tcp-dram", "tcp-2streams-dram"],
 }
 TARGETS = ["ours", "mooncake", "redis", "limits"]
 OPTIONAL_SCENARIO_TARGETS = ("redis", "limits")
@@ -409,8 +410,11 @@ def ratios_table(med, sizes):
     for scen, op in ours_rows:
         if scen in ("remote", "remote-zc", "remote-batch32"):
             add("ours / loopback TCP", scen, op, lambda s, op=op: limit_op(med, "tcp", op, s))
+            add("ours / loopback TCP from DRAM", scen, op, lambda s, op=op: limit_op(med, "tcp-dram", op, s))
         elif scen == "remote-2clients":
             add("ours / loopback TCP 2 streams", scen, op, lambda s, op=op: limit_op(med, "tcp-2streams", op, s))
+            add("ours / loopback TCP 2 streams from DRAM", scen, op,
+                lambda s, op=op: limit_op(med, "tcp-2streams-dram", op, s))
     for scen, op in ours_rows:
         if scen == "local-zc":
             add("ours / memcpy", scen, op, lambda s, op=op: limit_op(med, "memcpy", op, s))

@@ -307,7 +307,7 @@ _mooncake() {
             fi
             case "${prev}" in
                 --scenarios)
-                    COMPREPLY=($(compgen -W "local remote local-batch32 remote-batch32 local-zc remote-zc remote-2clients local-cold remote-cold memcpy tcp tcp-2streams" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "local remote local-batch32 remote-batch32 local-zc remote-zc remote-2clients local-cold remote-cold memcpy tcp tcp-2streams tcp-dram tcp-2streams-dram" -- "${cur}"))
                     return 0
                     ;;
                 --sizes)

@@ -598,7 +598,9 @@ local-cold\t'First puts into a freshly mounted client segment'
 remote-cold\t'First puts into a freshly started storage node'
 memcpy\t'Machine limit: single-thread memcpy streaming through a DRAM-sized buffer'
 tcp\t'Machine limit: plain request/response over one loopback TCP connection'
-tcp-2streams\t'Machine limit: the same over two connections at once (aggregate)'"
+tcp-2streams\t'Machine limit: the same over two connections at once (aggregate)'
+tcp-dram\t'Machine limit: `tcp` with the server answering from (and storing into) a DRAM-sized region, as a storage node must'
+tcp-2streams-dram\t'Machine limit: `tcp-2streams` from a DRAM-sized region'"
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l sizes -d 'Value sizes, comma-separated (4K, 64K, 1M, 16M or bytes)' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l ops -d 'Keys put (and got) per scenario and size, at most; --bytes caps it for large sizes' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l bytes -d 'Byte budget per scenario and size: a size runs min(--ops, BYTES / size) keys (at least 4)' -r

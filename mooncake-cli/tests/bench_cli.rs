@@ -115,7 +115,7 @@ async fn machine_limits_need_no_cluster_and_follow_the_schema() {
         "json",
         "bench",
         "--scenarios",
-        "memcpy,tcp,tcp-2streams",
+        "memcpy,tcp,tcp-2streams,tcp-dram,tcp-2streams-dram",
         "--sizes",
         "4K,64K",
         "--ops",
@@ -123,8 +123,10 @@ async fn machine_limits_need_no_cluster_and_follow_the_schema() {
     ])
     .await;
     let records = records(&output);
-    assert_eq!(records.len(), 3 * 2 * 2, "scenario x size x op");
+    assert_eq!(records.len(), 5 * 2 * 2, "scenario x size x op");
     assert_eq!(find(&records, "tcp-2streams", "get", 65536)["clients"], 2);
+    assert_eq!(find(&records, "tcp-2streams-dram", "put", 4096)["clients"], 2);
+    assert_eq!(find(&records, "tcp-dram", "get", 65536)["ops"], 20);
     assert_eq!(find(&records, "memcpy", "put", 4096)["ops"], 20);
 }
 

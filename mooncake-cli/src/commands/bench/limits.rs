@@ -1,6 +1,11 @@
 //! The machine's limits, measured in the same run as the store so ratios compare like with like:
 //! single-thread memcpy streaming through a DRAM-sized region, and plain request/response over
 //! loopback TCP with one or two connections (the least a store moving bytes over TCP must pay).
+//!
+//! The TCP limits come in two forms. [`Backing::Hot`] answers every request from one buffer of the
+//! value's size, which stays in cache at 1 MiB: the most the loopback can carry. [`Backing::Dram`]
+//! answers gets from (and lands puts in) the next stretch of a DRAM-sized region, as a storage node
+//! must when its values live in a segment far larger than any cache: the most a store can reach.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -40,21 +45,63 @@ pub fn memcpy(size: usize, ops: u64, put: bool) -> Samples {
 const GET: u8 = 1;
 const PUT: u8 = 2;
 
+/// Where a TCP limit's server keeps the bytes it answers with and receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backing {
+    /// One buffer of the value's size, reused for every request.
+    Hot,
+    /// Successive stretches of a region far larger than any cache.
+    Dram,
+}
+
+/// The server side's memory: one hot buffer, or a DRAM-sized region walked stretch by stretch.
+struct Store {
+    memory: Vec<u8>,
+    size: usize,
+    next: usize,
+}
+
+impl Store {
+    /// Allocated and touched before any request is timed.
+    fn new(backing: Backing, size: usize) -> Store {
+        let len = match backing {
+            Backing::Hot => size,
+            Backing::Dram => STREAM_REGION.max(size * 2),
+        };
+        Store {
+            memory: vec![3u8; len],
+            size,
+            next: 0,
+        }
+    }
+
+    /// The stretch the next request uses.
+    fn next(&mut self) -> &mut [u8] {
+        let at = self.next;
+        self.next = if at + 2 * self.size <= self.memory.len() {
+            at + self.size
+        } else {
+            0
+        };
+        &mut self.memory[at..at + self.size]
+    }
+}
+
 /// Serves one connection: `GET n` answers n bytes, `PUT n` reads n bytes and answers one.
-fn serve(mut stream: TcpStream, max: usize) -> std::io::Result<()> {
+fn serve(mut stream: TcpStream, mut store: Store) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
-    let mut buf = vec![3u8; max];
     let mut header = [0u8; 9];
     loop {
         if stream.read_exact(&mut header).is_err() {
             return Ok(()); // the client hung up
         }
         let len = u64::from_le_bytes(header[1..].try_into().unwrap_or_default()) as usize;
-        let len = len.min(max);
+        let stretch = store.next();
+        let len = len.min(stretch.len());
         if header[0] == GET {
-            stream.write_all(&buf[..len])?;
+            stream.write_all(&stretch[..len])?;
         } else {
-            stream.read_exact(&mut buf[..len])?;
+            stream.read_exact(&mut stretch[..len])?;
             stream.write_all(&[1])?;
         }
     }
@@ -85,15 +132,23 @@ fn client(mut stream: TcpStream, size: usize, ops: u64, put: bool) -> std::io::R
 }
 
 /// Request/response over `connections` loopback connections at once; one [`Samples`] per connection.
-pub fn tcp(size: usize, ops: u64, put: bool, connections: usize) -> anyhow::Result<Vec<Samples>> {
+pub fn tcp(
+    size: usize,
+    ops: u64,
+    put: bool,
+    connections: usize,
+    backing: Backing,
+) -> anyhow::Result<Vec<Samples>> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("bind a loopback port")?;
     let addr = listener.local_addr()?;
+    let mut stores: Vec<Store> = (0..connections).map(|_| Store::new(backing, size)).collect();
     std::thread::scope(|scope| {
-        let server = scope.spawn(|| -> std::io::Result<()> {
+        let server = scope.spawn(move || -> std::io::Result<()> {
             std::thread::scope(|inner| {
                 for _ in 0..connections {
                     let (stream, _) = listener.accept()?;
-                    inner.spawn(move || serve(stream, size));
+                    let store = stores.pop().unwrap_or_else(|| Store::new(backing, size));
+                    inner.spawn(move || serve(stream, store));
                 }
                 Ok(())
             })
@@ -135,10 +190,32 @@ mod tests {
 
     #[test]
     fn tcp_moves_requests_over_each_connection() {
-        let samples = tcp(64 << 10, 20, false, 2).expect("loopback");
-        assert_eq!(samples.len(), 2);
-        assert!(samples.iter().all(|s| s.ops == 20 && s.errors == 0));
-        let samples = tcp(64 << 10, 20, true, 1).expect("loopback");
-        assert_eq!(samples[0].ops, 20);
+        for backing in [Backing::Hot, Backing::Dram] {
+            let samples = tcp(64 << 10, 20, false, 2, backing).expect("loopback");
+            assert_eq!(samples.len(), 2);
+            assert!(samples.iter().all(|s| s.ops == 20 && s.errors == 0));
+            let samples = tcp(64 << 10, 20, true, 1, backing).expect("loopback");
+            assert_eq!(samples[0].ops, 20);
+        }
+    }
+
+    #[test]
+    fn a_dram_store_walks_its_region_and_wraps() {
+        let mut store = Store::new(Backing::Dram, 1 << 20);
+        assert_eq!(store.memory.len(), STREAM_REGION);
+        let first = store.next().as_ptr();
+        let stretches = STREAM_REGION / (1 << 20);
+        let mut seen = std::collections::HashSet::from([first]);
+        for _ in 1..stretches {
+            seen.insert(store.next().as_ptr());
+        }
+        assert_eq!(seen.len(), stretches, "every stretch used once per lap");
+        assert_eq!(store.next().as_ptr(), first, "then it starts over");
+        let mut hot = Store::new(Backing::Hot, 4096);
+        assert_eq!(
+            hot.next().as_ptr(),
+            hot.next().as_ptr(),
+            "a hot store reuses one buffer"
+        );
     }
 }

@@ -24,6 +24,7 @@ use mooncake_node::{Client, ClientConfig, ReplicateConfig};
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::exit::Exit;
 use crate::output;
+use limits::Backing;
 pub use report::Record;
 use report::{Machine, Phase, Report, Samples};
 pub use scenario::Scenario;
@@ -181,7 +182,7 @@ impl BenchArgs {
     fn clients_for(&self, scenario: Scenario) -> usize {
         match scenario {
             Scenario::RemoteClients => self.clients,
-            Scenario::TcpStreams => 2,
+            Scenario::TcpStreams | Scenario::TcpStreamsDram => 2,
             _ => 1,
         }
     }
@@ -555,10 +556,13 @@ fn limit(args: &BenchArgs, scenario: Scenario, progress: &ProgressBar) -> anyhow
     for size in args.sizes.iter().map(|s| s.bytes()) {
         let ops = args.ops_for(scenario, size);
         for (op, put) in [("put", true), ("get", false)] {
+            let tcp = |connections, backing| limits::tcp(size as usize, ops, put, connections, backing);
             let samples = match scenario {
                 Scenario::Memcpy => vec![limits::memcpy(size as usize, ops, put)],
-                Scenario::Tcp => limits::tcp(size as usize, ops, put, 1)?,
-                _ => limits::tcp(size as usize, ops, put, 2)?,
+                Scenario::Tcp => tcp(1, Backing::Hot)?,
+                Scenario::TcpDram => tcp(1, Backing::Dram)?,
+                Scenario::TcpStreamsDram => tcp(2, Backing::Dram)?,
+                _ => tcp(2, Backing::Hot)?,
             };
             progress.inc(ops * samples.len() as u64);
             let phase = Phase {

@@ -3,7 +3,7 @@
 use clap::ValueEnum;
 
 /// One named workload. The store scenarios put fresh keys then get them; the machine-limit ones
-/// (`memcpy`, `tcp`, `tcp-2streams`) measure what this host can do at best, for ratios.
+/// (`memcpy`, `tcp`, `tcp-2streams` and their `-dram` forms) measure what this host can do at best, for ratios.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scenario {
     /// The client's own segment holds the data: a master round trip plus an in-process copy
@@ -34,6 +34,12 @@ pub enum Scenario {
     /// Machine limit: the same over two connections at once (aggregate)
     #[value(name = "tcp-2streams")]
     TcpStreams,
+    /// Machine limit: `tcp` with the server answering from (and storing into) a DRAM-sized region, as a storage node must
+    #[value(name = "tcp-dram")]
+    TcpDram,
+    /// Machine limit: `tcp-2streams` from a DRAM-sized region
+    #[value(name = "tcp-2streams-dram")]
+    TcpStreamsDram,
 }
 
 /// Where a store scenario's data lives.
@@ -70,7 +76,10 @@ impl Scenario {
 
     /// True for the machine-limit scenarios, which need no cluster.
     pub fn is_limit(self) -> bool {
-        matches!(self, Self::Memcpy | Self::Tcp | Self::TcpStreams)
+        matches!(
+            self,
+            Self::Memcpy | Self::Tcp | Self::TcpStreams | Self::TcpDram | Self::TcpStreamsDram
+        )
     }
 
     /// Where the data lives (store scenarios only).
@@ -113,6 +122,8 @@ mod tests {
             assert!(!scenario.is_limit());
         }
         assert_eq!(Scenario::TcpStreams.name(), "tcp-2streams");
+        assert_eq!(Scenario::TcpStreamsDram.name(), "tcp-2streams-dram");
+        assert!(Scenario::TcpDram.is_limit());
         assert_eq!(Scenario::LocalBatch.calls(), Calls::Batch);
         assert_eq!(Scenario::RemoteZc.placement(), Placement::Remote);
     }
