@@ -1,17 +1,18 @@
 //! Copies with a CRC-32 computed along the way, for targets this process reaches by plain memory
-//! copy (`local`, `shm`). A value is moved in [`PIECE`]s, each piece copied first and then hashed
-//! from its source while the copy's loads left it in cache, so the checksum costs no second pass
-//! over DRAM. Values of [`STREAM_MIN`] and more are stored with non-temporal stores (see
-//! [`copy_piece`]). Reading into a new `Vec` fills its spare capacity piece by piece: no zeroing of
-//! a buffer about to be overwritten.
+//! copy (`local`, `shm`). A write moves the value in [`PIECE`]s, each piece copied first and then
+//! hashed from its source while the copy's loads left it in cache, so the checksum costs no second
+//! pass over DRAM; a read copies and hashes in one pass ([`super::crc_copy`]). Values of
+//! [`STREAM_MIN`] and more are stored with non-temporal stores (see [`copy_piece`]). Reading into a
+//! new `Vec` fills its spare capacity directly: no zeroing of a buffer about to be overwritten.
 //!
 //! Hashing the source rather than the destination: a read's source is a replica under a read
 //! lease (nobody writes it meanwhile), so both hold the same bytes, and what the checksum guards
 //! against — bytes that changed at rest since the put — shows in the source itself.
 
 use super::TransferError;
+use super::crc_copy::copy_with_crc;
 
-/// Piece size: small enough to stay in L2 (1 MiB on the dev VM) between copy and hash.
+/// Piece size of a write: small enough to stay in L2 (1 MiB on the dev VM) between copy and hash.
 pub const PIECE: usize = 256 << 10;
 
 /// Values at least this large are copied with non-temporal stores.
@@ -124,42 +125,31 @@ impl<'a> MemoryView<'a> {
     /// Copies the view into `into` (same length), returning the CRC-32 of what was copied.
     pub fn read_hashed(&self, into: &mut [u8]) -> Result<u32, TransferError> {
         self.check(into.len())?;
-        let mut hasher = crc32fast::Hasher::new();
         let stream = into.len() >= STREAM_MIN;
-        for (i, piece) in into.chunks_mut(PIECE).enumerate() {
-            let source = self.ptr.wrapping_add(i * PIECE).cast_const();
-            // SAFETY: as in `write_hashed`, in the other direction; the source piece lies inside the
-            // view, which stays mapped while `self` lives.
-            unsafe {
-                copy_piece(source, piece.as_mut_ptr(), piece.len(), stream);
-                hasher.update(std::slice::from_raw_parts(source, piece.len()));
-            }
-        }
-        Ok(hasher.finalize())
+        // SAFETY: as in `write_hashed`, in the other direction; the view stays mapped while `self`
+        // lives.
+        Ok(unsafe { copy_with_crc(self.ptr.cast_const(), into.as_mut_ptr(), into.len(), stream, 0) })
     }
 
     /// The view's bytes in a new `Vec`, and with `hash` their CRC-32.
     pub fn to_vec(&self, hash: bool) -> (Vec<u8>, Option<u32>) {
         let mut out: Vec<u8> = Vec::with_capacity(self.len);
-        let mut hasher = hash.then(crc32fast::Hasher::new);
         let stream = self.len >= STREAM_MIN;
-        let mut filled = 0;
-        while filled < self.len {
-            let n = PIECE.min(self.len - filled);
-            let source = self.ptr.wrapping_add(filled).cast_const();
-            // SAFETY: `out` has capacity `len`, so `[filled, filled + n)` is spare capacity we write
-            // through a raw pointer before `set_len` declares it initialised; the source range lies
-            // inside the view, which stays mapped while `self` lives.
-            unsafe {
-                copy_piece(source, out.as_mut_ptr().add(filled), n, stream);
-                out.set_len(filled + n);
-                if let Some(hasher) = &mut hasher {
-                    hasher.update(std::slice::from_raw_parts(source, n));
-                }
-            }
-            filled += n;
-        }
-        (out, hasher.map(crc32fast::Hasher::finalize))
+        let source = self.ptr.cast_const();
+        // SAFETY: `out` has capacity `len`, which the copy fills through a raw pointer before
+        // `set_len` declares it initialised; the source lies inside the view, mapped while `self`
+        // lives.
+        let sum = unsafe {
+            let sum = if hash {
+                Some(copy_with_crc(source, out.as_mut_ptr(), self.len, stream, 0))
+            } else {
+                copy_piece(source, out.as_mut_ptr(), self.len, stream);
+                None
+            };
+            out.set_len(self.len);
+            sum
+        };
+        (out, sum)
     }
 }
 

@@ -7,6 +7,7 @@
 //! The API is blocking on purpose: the caller's thread waits on the socket (or copies) itself, so no
 //! thread hand-off or completion polling sits between the bytes and the CPU that moves them.
 
+mod crc_copy;
 pub mod hashed;
 pub mod local;
 #[cfg(feature = "rdma")]
