@@ -8,7 +8,10 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use mooncake_engine::descriptor::SegmentDescriptor;
-use mooncake_engine::memory::{Segment, SegmentOptions, host_id, page_size};
+use std::sync::Arc;
+
+use mooncake_engine::memory::{MemoryRegistry, Segment, SegmentOptions, host_id, page_size};
+use mooncake_engine::transport::local::LocalTransport;
 use mooncake_engine::transport::shm::ShmTransport;
 use mooncake_engine::transport::{Transfer, TransferError, Transport};
 
@@ -99,6 +102,104 @@ fn writes_and_reads_every_size_from_one_byte_to_64_mib() {
         vec![peer.shm_name().unwrap().to_owned()],
         "mapped once"
     );
+}
+
+/// A batch through `transfer_hashed` (what batch_put / batch_get use with checksums on): every
+/// transfer's bytes land exactly and its answer is the CRC-32 of those bytes; one out-of-range
+/// transfer in the middle fails alone. Sizes cover the plain, the fused and the streaming paths.
+fn hashed_batches_are_exact(transport: &dyn Transport, target: &SegmentDescriptor, segment: &Segment) {
+    let sizes = [1usize, 255, 256, 4096 + 7, 65_536 + 3, (1 << 20) + 5, 16 << 20];
+    let mut offsets = Vec::new();
+    let mut at = 3usize;
+    for len in sizes {
+        offsets.push(at);
+        at += len + 61;
+    }
+    let values: Vec<Vec<u8>> = sizes
+        .iter()
+        .map(|&len| pattern(len as u8 ^ 0x5A, 9, len))
+        .collect();
+    let beyond = segment.addr() + segment.len() as u64 - 10;
+    let mut writes: Vec<Transfer<'_>> = values
+        .iter()
+        .zip(&offsets)
+        .map(|(from, &offset)| Transfer::Write {
+            target_addr: segment.addr() + offset as u64,
+            from,
+        })
+        .collect();
+    writes.insert(
+        3,
+        Transfer::Write {
+            target_addr: beyond,
+            from: &values[2],
+        },
+    );
+    let mut sums = transport.transfer_hashed(target, &mut writes);
+    assert!(
+        sums.remove(3).is_err(),
+        "{}: a write past the end fails",
+        transport.name()
+    );
+    for ((sum, value), &offset) in sums.into_iter().zip(&values).zip(&offsets) {
+        assert_eq!(
+            sum.unwrap(),
+            crc32fast::hash(value),
+            "{}: write of {}",
+            transport.name(),
+            value.len()
+        );
+        // SAFETY: no transfer runs concurrently with this check.
+        assert!(unsafe { segment.slice(offset, value.len()) }.unwrap() == &value[..]);
+    }
+    let mut backs: Vec<Vec<u8>> = sizes.iter().map(|&len| vec![0xEE; len]).collect();
+    let mut spare = vec![0u8; 64];
+    let mut reads: Vec<Transfer<'_>> = backs
+        .iter_mut()
+        .zip(&offsets)
+        .map(|(into, &offset)| Transfer::Read {
+            target_addr: segment.addr() + offset as u64,
+            into,
+        })
+        .collect();
+    reads.insert(
+        3,
+        Transfer::Read {
+            target_addr: beyond,
+            into: &mut spare,
+        },
+    );
+    let mut sums = transport.transfer_hashed(target, &mut reads);
+    drop(reads);
+    assert!(
+        sums.remove(3).is_err(),
+        "{}: a read past the end fails",
+        transport.name()
+    );
+    assert!(spare.iter().all(|&b| b == 0), "a failed read writes nothing");
+    for ((sum, back), value) in sums.into_iter().zip(&backs).zip(&values) {
+        assert_eq!(
+            sum.unwrap(),
+            crc32fast::hash(value),
+            "{}: read of {}",
+            transport.name(),
+            value.len()
+        );
+        assert!(back == value, "{}: read of {} B", transport.name(), value.len());
+    }
+}
+
+#[test]
+fn hashed_batches_through_shm_and_local_are_exact() {
+    let peer = Segment::create(SegmentOptions::new(32 << 20)).unwrap();
+    let target = descriptor("peer", &[&peer]);
+    hashed_batches_are_exact(&ShmTransport::new(), &target, &peer);
+
+    let own = Arc::new(Segment::create(SegmentOptions::new(32 << 20)).unwrap());
+    let registry = Arc::new(MemoryRegistry::default());
+    let _registration = own.register(&registry).unwrap();
+    let target = descriptor("self", &[&own]);
+    hashed_batches_are_exact(&LocalTransport::new("self".into(), registry), &target, &own);
 }
 
 #[test]

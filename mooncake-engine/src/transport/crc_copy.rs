@@ -30,6 +30,11 @@ const K4: i64 = 0x0_ccaa_009e;
 /// Below this many bytes the fused loop is not worth its set-up.
 const FUSED_MIN: usize = 256;
 
+/// How far ahead of the block being folded the loop asks for source lines. The hardware prefetcher
+/// alone leaves the loop waiting on DRAM: on the dev VM, prefetching 2–4 KiB ahead took reads out of a
+/// 512 MiB region from 108–118 to 89–94 µs/MiB (64 KiB to 16 MiB values; a plain memcpy: 68–80).
+const PREFETCH_AHEAD: usize = 4096;
+
 /// Copies `len` bytes from `src` to `dst` (with non-temporal stores when `stream`), continuing the
 /// CRC-32 state `crc` (a `crc32fast` state: 0 for a new checksum) over them; returns the new state.
 ///
@@ -62,8 +67,8 @@ fn hash_from(crc: u32, bytes: &[u8]) -> u32 {
 #[target_feature(enable = "pclmulqdq,sse2,sse4.1")]
 unsafe fn fused(src: *const u8, dst: *mut u8, len: usize, stream: bool, crc: u32) -> u32 {
     use std::arch::x86_64::{
-        __m128i, _mm_clmulepi64_si128, _mm_cvtsi32_si128, _mm_loadu_si128, _mm_set_epi64x, _mm_sfence,
-        _mm_storeu_si128, _mm_stream_si128, _mm_xor_si128,
+        __m128i, _MM_HINT_T0, _mm_clmulepi64_si128, _mm_cvtsi32_si128, _mm_loadu_si128, _mm_prefetch,
+        _mm_set_epi64x, _mm_sfence, _mm_storeu_si128, _mm_stream_si128, _mm_xor_si128,
     };
     // Head: up to 15 bytes that bring `dst` to 16-byte alignment (non-temporal stores need it).
     let head = if stream {
@@ -115,6 +120,9 @@ unsafe fn fused(src: *const u8, dst: *mut u8, len: usize, stream: bool, crc: u32
         let k1k2 = _mm_set_epi64x(K2, K1);
         for block in 1..blocks {
             let at = block * 64;
+            // A prefetch never faults, so running past the end of the source is harmless; the
+            // address is formed with wrapping arithmetic, never dereferenced.
+            _mm_prefetch::<_MM_HINT_T0>(s.wrapping_add(at + PREFETCH_AHEAD).cast::<i8>());
             let (y0, y1, y2, y3) = (load!(at), load!(at + 16), load!(at + 32), load!(at + 48));
             store!(at, y0);
             store!(at + 16, y1);

@@ -9,8 +9,8 @@
 //! lease (nobody writes it meanwhile), so both hold the same bytes, and what the checksum guards
 //! against — bytes that changed at rest since the put — shows in the source itself.
 
-use super::TransferError;
 use super::crc_copy::copy_with_crc;
+use super::{Transfer, TransferError};
 
 /// Piece size of a write: small enough to stay in L2 (1 MiB on the dev VM) between copy and hash.
 pub const PIECE: usize = 256 << 10;
@@ -129,6 +129,32 @@ impl<'a> MemoryView<'a> {
         // SAFETY: as in `write_hashed`, in the other direction; the view stays mapped while `self`
         // lives.
         Ok(unsafe { copy_with_crc(self.ptr.cast_const(), into.as_mut_ptr(), into.len(), stream, 0) })
+    }
+
+    /// Runs `transfer` against the view (same length): a read copies out of it, a write into it.
+    pub fn copy(&self, transfer: &mut Transfer<'_>) -> Result<(), TransferError> {
+        self.check(transfer.len())?;
+        // SAFETY: the view covers `len` bytes (checked); the caller's slice cannot overlap peer
+        // memory (the master hands each range to one writer, and a Rust slice of it would alias).
+        unsafe {
+            match transfer {
+                Transfer::Read { into, .. } => {
+                    std::ptr::copy_nonoverlapping(self.ptr.cast_const(), into.as_mut_ptr(), into.len())
+                }
+                Transfer::Write { from, .. } => {
+                    std::ptr::copy_nonoverlapping(from.as_ptr(), self.ptr, from.len())
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Self::copy`], also answering the CRC-32 of the bytes moved (taken along the copy).
+    pub fn copy_hashed(&self, transfer: &mut Transfer<'_>) -> Result<u32, TransferError> {
+        match transfer {
+            Transfer::Read { into, .. } => self.read_hashed(into),
+            Transfer::Write { from, .. } => self.write_hashed(from),
+        }
     }
 
     /// The view's bytes in a new `Vec`, and with `hash` their CRC-32.

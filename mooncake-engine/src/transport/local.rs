@@ -37,30 +37,6 @@ impl LocalTransport {
         // registered for as long as the view holds it.
         Ok(unsafe { MemoryView::new(ptr, len, Box::new(access)) })
     }
-
-    fn one(&self, transfer: &mut Transfer<'_>) -> Result<(), TransferError> {
-        let addr = transfer.target_addr();
-        let len = transfer.len() as u64;
-        let access = self
-            .registry
-            .access(addr, len)
-            .map_err(|_| TransferError::OutOfRange { addr, len })?;
-        // SAFETY: `access` proves `[addr, addr + len)` lies inside a region registered (hence mapped)
-        // in this process and keeps it registered until the copy ends. The caller's slice cannot
-        // overlap it: a `&mut`/`&` slice of registered memory would alias memory the master hands
-        // out to one writer at a time.
-        unsafe {
-            match transfer {
-                Transfer::Read { into, .. } => {
-                    std::ptr::copy_nonoverlapping(access.as_ptr(), into.as_mut_ptr(), into.len())
-                }
-                Transfer::Write { from, .. } => {
-                    std::ptr::copy_nonoverlapping(from.as_ptr(), access.as_ptr(), from.len())
-                }
-            }
-        }
-        Ok(())
-    }
 }
 
 impl Transport for LocalTransport {
@@ -77,6 +53,20 @@ impl Transport for LocalTransport {
         _target: &SegmentDescriptor,
         batch: &mut [Transfer<'_>],
     ) -> Vec<Result<(), TransferError>> {
-        batch.iter_mut().map(|t| self.one(t)).collect()
+        batch
+            .iter_mut()
+            .map(|t| self.view(t.target_addr(), t.len() as u64)?.copy(t))
+            .collect()
+    }
+
+    fn transfer_hashed(
+        &self,
+        _target: &SegmentDescriptor,
+        batch: &mut [Transfer<'_>],
+    ) -> Vec<Result<u32, TransferError>> {
+        batch
+            .iter_mut()
+            .map(|t| self.view(t.target_addr(), t.len() as u64)?.copy_hashed(t))
+            .collect()
     }
 }

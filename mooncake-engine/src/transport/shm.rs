@@ -180,35 +180,22 @@ impl ShmTransport {
         addr: u64,
         len: u64,
     ) -> Result<MemoryView<'static>, TransferError> {
+        self.view_in(target, addr, len, &mut Vec::new())
+    }
+
+    /// [`Self::view`], looking the mapping up in `batch_maps` first (and adding it there): a batch
+    /// of many small transfers to one segment pays one cache lookup (and at most one
+    /// revalidation), not one per transfer.
+    fn view_in<'t>(
+        &self,
+        target: &'t SegmentDescriptor,
+        addr: u64,
+        len: u64,
+        batch_maps: &mut Vec<(&'t str, Arc<PeerMapping>)>,
+    ) -> Result<MemoryView<'static>, TransferError> {
         let buffer = target
             .buffer_for(addr, len)
             .ok_or(TransferError::OutOfRange { addr, len })?;
-        let path = buffer
-            .shm_name
-            .as_deref()
-            .ok_or(TransferError::NoEndpoint { transport: "shm" })?;
-        let mapping = self.mapping(path)?;
-        let offset =
-            checked_offset(buffer, addr, len, mapping.map.len()).map_err(|source| TransferError::Map {
-                path: path.to_owned(),
-                source,
-            })?;
-        // SAFETY: `[offset, offset + len)` lies inside the mapping (checked above), which the Arc held by
-        // the view keeps mapped.
-        let ptr = unsafe { mapping.map.as_mut_ptr().add(offset) };
-        Ok(unsafe { MemoryView::new(ptr, len as usize, Box::new(mapping)) })
-    }
-
-    fn one<'t>(
-        &self,
-        target: &'t SegmentDescriptor,
-        transfer: &mut Transfer<'_>,
-        batch_maps: &mut Vec<(&'t str, Arc<PeerMapping>)>,
-    ) -> Result<(), TransferError> {
-        let addr = transfer.target_addr();
-        let len = transfer.len() as u64;
-        let out_of_range = TransferError::OutOfRange { addr, len };
-        let buffer = target.buffer_for(addr, len).ok_or(out_of_range)?;
         let path = buffer
             .shm_name
             .as_deref()
@@ -226,23 +213,11 @@ impl ShmTransport {
                 path: path.to_owned(),
                 source,
             })?;
-        let peer = mapping.map.as_mut_ptr();
-        // SAFETY: `[offset, offset + len)` lies inside the live mapping (checked above; the Arc keeps
-        // it mapped). The local buffer is a Rust slice, so it cannot overlap the peer mapping unless
-        // the caller passed a slice of that very mapping, which a `&mut`/`&` exclusivity contract
-        // with the peer forbids. Concurrent writers of the same peer range are excluded by the
+        // SAFETY: `[offset, offset + len)` lies inside the mapping (checked above), which the Arc held
+        // by the view keeps mapped. Concurrent writers of the same peer range are excluded by the
         // master's disjoint allocation.
-        unsafe {
-            match transfer {
-                Transfer::Read { into, .. } => {
-                    std::ptr::copy_nonoverlapping(peer.add(offset), into.as_mut_ptr(), into.len())
-                }
-                Transfer::Write { from, .. } => {
-                    std::ptr::copy_nonoverlapping(from.as_ptr(), peer.add(offset), from.len())
-                }
-            }
-        }
-        Ok(())
+        let ptr = unsafe { mapping.map.as_mut_ptr().add(offset) };
+        Ok(unsafe { MemoryView::new(ptr, len as usize, Box::new(mapping)) })
     }
 }
 
@@ -334,12 +309,28 @@ impl Transport for ShmTransport {
         target: &SegmentDescriptor,
         batch: &mut [Transfer<'_>],
     ) -> Vec<Result<(), TransferError>> {
-        // Mappings resolved once per batch: a batch of many small transfers to one segment pays one
-        // cache lookup (and at most one revalidation), not one per transfer.
         let mut batch_maps = Vec::new();
         batch
             .iter_mut()
-            .map(|t| self.one(target, t, &mut batch_maps))
+            .map(|t| {
+                self.view_in(target, t.target_addr(), t.len() as u64, &mut batch_maps)?
+                    .copy(t)
+            })
+            .collect()
+    }
+
+    fn transfer_hashed(
+        &self,
+        target: &SegmentDescriptor,
+        batch: &mut [Transfer<'_>],
+    ) -> Vec<Result<u32, TransferError>> {
+        let mut batch_maps = Vec::new();
+        batch
+            .iter_mut()
+            .map(|t| {
+                self.view_in(target, t.target_addr(), t.len() as u64, &mut batch_maps)?
+                    .copy_hashed(t)
+            })
             .collect()
     }
 }
