@@ -93,6 +93,21 @@ async fn bad_arguments_name_the_flag_and_exit_2() {
             ],
             "--segment-size",
         ),
+        // 8 keys of 1 MiB fit 80% of 12 MiB for one client, not for two.
+        (
+            &[
+                "bench",
+                "--scenarios",
+                "remote-2clients",
+                "--sizes",
+                "1M",
+                "--ops",
+                "8",
+                "--segment-size",
+                "12MiB",
+            ],
+            "cannot hold 16 key(s)",
+        ),
         (&["bench", "--scenarios", "warp-speed"], "warp-speed"),
         (&["bench", "--sizes", "4 parsecs"], "4 parsecs"),
     ];

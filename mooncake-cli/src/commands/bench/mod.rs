@@ -214,8 +214,9 @@ impl BenchArgs {
                 bail!("--sizes: a value size must be at least 1 byte");
             }
             for &scenario in self.scenarios.iter().filter(|s| !s.is_limit()) {
-                // A pass's keys stay stored until it ends (cold ones until the scenario ends).
-                let ops = self.ops_for(scenario, size);
+                // A pass's keys stay stored until it ends (cold ones until the scenario ends); every
+                // client of the pass stores its own.
+                let ops = self.ops_for(scenario, size) * self.clients_for(scenario) as u64;
                 if size * ops > usable {
                     bail!(
                         "--segment-size {} cannot hold {ops} key(s) of {} for {} below the eviction \
