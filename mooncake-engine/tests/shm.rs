@@ -5,11 +5,10 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::time::Duration;
 
 use mooncake_engine::descriptor::SegmentDescriptor;
-use std::sync::Arc;
-
 use mooncake_engine::memory::{MemoryRegistry, Segment, SegmentOptions, host_id, page_size};
 use mooncake_engine::transport::local::LocalTransport;
 use mooncake_engine::transport::shm::ShmTransport;
