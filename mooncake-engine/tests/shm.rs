@@ -103,10 +103,31 @@ fn writes_and_reads_every_size_from_one_byte_to_64_mib() {
     );
 }
 
+/// Runs `batch` through `transfer_hashed` with `failing` (out of range) slipped in as its 4th
+/// transfer; asserts that one alone failed and returns the others' CRCs, in order.
+fn hashed_with_one_failure<'a>(
+    transport: &dyn Transport,
+    target: &SegmentDescriptor,
+    mut batch: Vec<Transfer<'a>>,
+    failing: Transfer<'a>,
+) -> Vec<u32> {
+    batch.insert(3, failing);
+    let mut sums = transport.transfer_hashed(target, &mut batch);
+    assert!(
+        sums.remove(3).is_err(),
+        "{}: a transfer past the end fails",
+        transport.name()
+    );
+    sums.into_iter()
+        .map(|sum| sum.expect("every other transfer succeeds"))
+        .collect()
+}
+
 /// A batch through `transfer_hashed` (what batch_put / batch_get use with checksums on): every
 /// transfer's bytes land exactly and its answer is the CRC-32 of those bytes; one out-of-range
 /// transfer in the middle fails alone. Sizes cover the plain, the fused and the streaming paths.
 fn hashed_batches_are_exact(transport: &dyn Transport, target: &SegmentDescriptor, segment: &Segment) {
+    let name = transport.name();
     let sizes = [1usize, 255, 256, 4096 + 7, 65_536 + 3, (1 << 20) + 5, 16 << 20];
     let mut offsets = Vec::new();
     let mut at = 3usize;
@@ -114,77 +135,51 @@ fn hashed_batches_are_exact(transport: &dyn Transport, target: &SegmentDescripto
         offsets.push(at);
         at += len + 61;
     }
+    let addr = |offset: usize| segment.addr() + offset as u64;
+    let beyond = segment.addr() + segment.len() as u64 - 10;
     let values: Vec<Vec<u8>> = sizes
         .iter()
         .map(|&len| pattern(len as u8 ^ 0x5A, 9, len))
         .collect();
-    let beyond = segment.addr() + segment.len() as u64 - 10;
-    let mut writes: Vec<Transfer<'_>> = values
+
+    let writes = values
         .iter()
         .zip(&offsets)
         .map(|(from, &offset)| Transfer::Write {
-            target_addr: segment.addr() + offset as u64,
+            target_addr: addr(offset),
             from,
         })
         .collect();
-    writes.insert(
-        3,
-        Transfer::Write {
-            target_addr: beyond,
-            from: &values[2],
-        },
-    );
-    let mut sums = transport.transfer_hashed(target, &mut writes);
-    assert!(
-        sums.remove(3).is_err(),
-        "{}: a write past the end fails",
-        transport.name()
-    );
+    let failing = Transfer::Write {
+        target_addr: beyond,
+        from: &values[2],
+    };
+    let sums = hashed_with_one_failure(transport, target, writes, failing);
     for ((sum, value), &offset) in sums.into_iter().zip(&values).zip(&offsets) {
-        assert_eq!(
-            sum.unwrap(),
-            crc32fast::hash(value),
-            "{}: write of {}",
-            transport.name(),
-            value.len()
-        );
+        assert_eq!(sum, crc32fast::hash(value), "{name}: write of {}", value.len());
         // SAFETY: no transfer runs concurrently with this check.
         assert!(unsafe { segment.slice(offset, value.len()) }.unwrap() == &value[..]);
     }
+
     let mut backs: Vec<Vec<u8>> = sizes.iter().map(|&len| vec![0xEE; len]).collect();
     let mut spare = vec![0u8; 64];
-    let mut reads: Vec<Transfer<'_>> = backs
+    let reads = backs
         .iter_mut()
         .zip(&offsets)
         .map(|(into, &offset)| Transfer::Read {
-            target_addr: segment.addr() + offset as u64,
+            target_addr: addr(offset),
             into,
         })
         .collect();
-    reads.insert(
-        3,
-        Transfer::Read {
-            target_addr: beyond,
-            into: &mut spare,
-        },
-    );
-    let mut sums = transport.transfer_hashed(target, &mut reads);
-    drop(reads);
-    assert!(
-        sums.remove(3).is_err(),
-        "{}: a read past the end fails",
-        transport.name()
-    );
+    let failing = Transfer::Read {
+        target_addr: beyond,
+        into: &mut spare,
+    };
+    let sums = hashed_with_one_failure(transport, target, reads, failing);
     assert!(spare.iter().all(|&b| b == 0), "a failed read writes nothing");
     for ((sum, back), value) in sums.into_iter().zip(&backs).zip(&values) {
-        assert_eq!(
-            sum.unwrap(),
-            crc32fast::hash(value),
-            "{}: read of {}",
-            transport.name(),
-            value.len()
-        );
-        assert!(back == value, "{}: read of {} B", transport.name(), value.len());
+        assert_eq!(sum, crc32fast::hash(value), "{name}: read of {}", value.len());
+        assert!(back == value, "{name}: read of {} B", value.len());
     }
 }
 

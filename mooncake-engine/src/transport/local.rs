@@ -37,6 +37,18 @@ impl LocalTransport {
         // registered for as long as the view holds it.
         Ok(unsafe { MemoryView::new(ptr, len, Box::new(access)) })
     }
+
+    /// Runs `op` on each transfer of `batch` against its view of our memory.
+    fn each<T>(
+        &self,
+        batch: &mut [Transfer<'_>],
+        op: impl Fn(&MemoryView<'_>, &mut Transfer<'_>) -> Result<T, TransferError>,
+    ) -> Vec<Result<T, TransferError>> {
+        batch
+            .iter_mut()
+            .map(|t| op(&self.view(t.target_addr(), t.len() as u64)?, t))
+            .collect()
+    }
 }
 
 impl Transport for LocalTransport {
@@ -53,10 +65,7 @@ impl Transport for LocalTransport {
         _target: &SegmentDescriptor,
         batch: &mut [Transfer<'_>],
     ) -> Vec<Result<(), TransferError>> {
-        batch
-            .iter_mut()
-            .map(|t| self.view(t.target_addr(), t.len() as u64)?.copy(t))
-            .collect()
+        self.each(batch, |view, t| view.copy(t))
     }
 
     fn transfer_hashed(
@@ -64,9 +73,6 @@ impl Transport for LocalTransport {
         _target: &SegmentDescriptor,
         batch: &mut [Transfer<'_>],
     ) -> Vec<Result<u32, TransferError>> {
-        batch
-            .iter_mut()
-            .map(|t| self.view(t.target_addr(), t.len() as u64)?.copy_hashed(t))
-            .collect()
+        self.each(batch, |view, t| view.copy_hashed(t))
     }
 }

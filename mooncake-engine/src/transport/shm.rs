@@ -219,6 +219,25 @@ impl ShmTransport {
         let ptr = unsafe { mapping.map.as_mut_ptr().add(offset) };
         Ok(unsafe { MemoryView::new(ptr, len as usize, Box::new(mapping)) })
     }
+
+    /// Runs `op` on each transfer of `batch` against its view of `target`'s memory.
+    fn each<T>(
+        &self,
+        target: &SegmentDescriptor,
+        batch: &mut [Transfer<'_>],
+        op: impl Fn(&MemoryView<'static>, &mut Transfer<'_>) -> Result<T, TransferError>,
+    ) -> Vec<Result<T, TransferError>> {
+        let mut batch_maps = Vec::new();
+        batch
+            .iter_mut()
+            .map(|t| {
+                op(
+                    &self.view_in(target, t.target_addr(), t.len() as u64, &mut batch_maps)?,
+                    t,
+                )
+            })
+            .collect()
+    }
 }
 
 /// Offset of `addr` in the buffer's file, after checking the range against the mapped file size.
@@ -309,14 +328,7 @@ impl Transport for ShmTransport {
         target: &SegmentDescriptor,
         batch: &mut [Transfer<'_>],
     ) -> Vec<Result<(), TransferError>> {
-        let mut batch_maps = Vec::new();
-        batch
-            .iter_mut()
-            .map(|t| {
-                self.view_in(target, t.target_addr(), t.len() as u64, &mut batch_maps)?
-                    .copy(t)
-            })
-            .collect()
+        self.each(target, batch, |view, t| view.copy(t))
     }
 
     fn transfer_hashed(
@@ -324,14 +336,7 @@ impl Transport for ShmTransport {
         target: &SegmentDescriptor,
         batch: &mut [Transfer<'_>],
     ) -> Vec<Result<u32, TransferError>> {
-        let mut batch_maps = Vec::new();
-        batch
-            .iter_mut()
-            .map(|t| {
-                self.view_in(target, t.target_addr(), t.len() as u64, &mut batch_maps)?
-                    .copy_hashed(t)
-            })
-            .collect()
+        self.each(target, batch, |view, t| view.copy_hashed(t))
     }
 }
 
