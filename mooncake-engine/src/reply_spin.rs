@@ -8,8 +8,12 @@
 //! loopback request/response of 64 bytes between two processes: p50 ≈ 70 µs blocking, ≈ 20 µs
 //! with a 50 µs budget.
 //!
-//! The spin is bounded per wait (never a poll loop for a whole transfer, which would take the CPU
-//! the copies need), only ever runs on the thread that is waiting anyway, and yields between polls:
+//! The same holds between the stretches of one large message (the peer copies its next stretch
+//! while we take the last), so the TCP transport's reads, on both ends, poll before each further
+//! `readv` too.
+//!
+//! The spin is bounded per wait (a wait that outlasts the budget blocks, so a slow peer never
+//! costs a spinning CPU), only ever runs on the thread that is waiting anyway, and yields between polls:
 //! when other threads want the CPU (two clients, a node and the master on two vCPUs) they get it at
 //! once, so the poll only uses time nobody else wants. An A/B on the dev VM with two client
 //! processes: a spin with a pause instruction cost up to 40% of 4 KiB throughput, the yielding one

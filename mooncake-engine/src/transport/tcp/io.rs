@@ -1,10 +1,13 @@
 //! Socket helpers shared by client and server: gather writes and scatter reads that loop until
-//! done (std has no stable `write_all_vectored`), and a cheap "did the peer close?" probe.
+//! done (std has no stable `write_all_vectored`), reads that poll between stretches, and a cheap
+//! "did the peer close?" probe.
 
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 use std::mem::MaybeUninit;
 use std::net::TcpStream;
 use std::os::fd::AsRawFd;
+
+use crate::reply_spin::await_reply;
 
 /// Writes every byte of `bufs`, in as few `writev` calls as the kernel allows. One gather write
 /// keeps a header and its payload (or a status frame and its data) in the same segments, so
@@ -48,6 +51,12 @@ pub fn read_exact_vectored(
 /// of `body` to `seen` as soon as it arrived, while it is in cache. `body` may be uninitialised
 /// memory (a new vector's spare capacity): only the socket writes into it, and `seen` gets only the
 /// stretches it wrote. Returns how many bytes arrived before an error, like [`read_exact_vectored`].
+///
+/// Once part of the message is here, the rest is usually a few tens of microseconds behind (the
+/// peer copying its next stretch), so before each further `readv` the thread polls for it
+/// ([`await_reply`]) instead of letting its vCPU halt and paying a hypervisor wake-up per stretch.
+/// On the dev VM this took remote gets of 1 MiB from ≈ 530 µs to ≈ 290 µs p50 (1.9–2.0 → 3.4–3.6
+/// GB/s, three rounds each of one binary).
 pub fn read_exact_observed(
     stream: &TcpStream,
     head: &mut [u8],
@@ -56,6 +65,9 @@ pub fn read_exact_observed(
 ) -> (usize, io::Result<()>) {
     let (mut head_filled, mut body_filled) = (0, 0);
     while head_filled < head.len() || body_filled < body.len() {
+        if head_filled + body_filled > 0 {
+            await_reply(stream);
+        }
         let iov = [
             libc::iovec {
                 iov_base: head[head_filled..].as_mut_ptr().cast(),
@@ -95,6 +107,15 @@ pub fn read_exact_observed(
         }
     }
     (head_filled + body_filled, Ok(()))
+}
+
+/// Fills `buf` like `Read::read_exact`, polling between stretches as [`read_exact_observed`] does:
+/// a storage node takes a WRITE's payload this way.
+pub fn read_exact_polling(stream: &TcpStream, buf: &mut [u8]) -> io::Result<()> {
+    // SAFETY: `MaybeUninit<u8>` has the layout of `u8`, and `read_exact_observed` only stores bytes
+    // the kernel wrote into it, so `buf` stays initialised.
+    let body = unsafe { &mut *(std::ptr::from_mut::<[u8]>(buf) as *mut [MaybeUninit<u8>]) };
+    read_exact_observed(stream, &mut [], body, &mut |_| {}).1
 }
 
 /// Whether an idle pooled connection still looks usable: no EOF and no unexpected bytes waiting.

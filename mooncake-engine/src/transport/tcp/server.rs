@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use tracing::{debug, warn};
 
 use super::codec::{self, HEADER_LEN, HeaderError, Opcode, RequestHeader, Status, Version};
+use super::io::read_exact_polling;
 use super::staging::{DEFAULT_STAGING, Staging, staging_from_env};
 use super::stats::TcpStats;
 use crate::memory::{AccessError, MemoryRegistry};
@@ -313,10 +314,10 @@ fn serve_requests(stream: &TcpStream, shared: &Shared) -> Result<(), Closed> {
                 // SAFETY: `access` proves `[ptr, ptr + len)` lies inside one registered region, and
                 // holds the registry's read lock until it is dropped below, so the region stays
                 // mapped and writable (the contract of `MemoryRegistry::register`). The slice lives
-                // only for this `read_exact`. Peers are handed the memory of a registered region
+                // only for this read. Peers are handed the memory of a registered region
                 // by design: whoever allocates ranges to writers keeps concurrent writers apart.
                 let dst = unsafe { std::slice::from_raw_parts_mut(access.as_ptr(), access.len()) };
-                (&mut &*stream).read_exact(dst)?;
+                read_exact_polling(stream, dst)?;
                 drop(access);
                 if request.version == Version::V2 {
                     (&mut &*stream).write_all(&codec::encode_status(Status::Ok))?;
