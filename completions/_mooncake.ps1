@@ -815,7 +815,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Keys per call in the batch scenarios')
             [CompletionResult]::new('--clients', '--clients', [CompletionResultType]::ParameterName, 'Client processes of the multi-client scenario')
             [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Replicas per put (each on a different segment when there are enough)')
-            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Unmeasured put+get rounds before each scenario and size (cold scenarios skip them)')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Unmeasured put+get rounds before each scenario and size (cold scenarios skip them; batch scenarios warm up with at least one full batch)')
             [CompletionResult]::new('--segment-size', '--segment-size', [CompletionResultType]::ParameterName, 'Memory the benchmark''s client and each --local storage node contribute')
             [CompletionResult]::new('--global_segment_size', '--global_segment_size', [CompletionResultType]::ParameterName, 'Memory the benchmark''s client and each --local storage node contribute')
             [CompletionResult]::new('--local-buffer-size', '--local-buffer-size', [CompletionResultType]::ParameterName, 'Transfer buffer size of the clients (accepted for parity with Mooncake''s benchmark)')

@@ -765,7 +765,7 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand --batch 'Keys per call in the batch scenarios'
             cand --clients 'Client processes of the multi-client scenario'
             cand --replicas 'Replicas per put (each on a different segment when there are enough)'
-            cand --warmup 'Unmeasured put+get rounds before each scenario and size (cold scenarios skip them)'
+            cand --warmup 'Unmeasured put+get rounds before each scenario and size (cold scenarios skip them; batch scenarios warm up with at least one full batch)'
             cand --segment-size 'Memory the benchmark''s client and each --local storage node contribute'
             cand --global_segment_size 'Memory the benchmark''s client and each --local storage node contribute'
             cand --local-buffer-size 'Transfer buffer size of the clients (accepted for parity with Mooncake''s benchmark)'

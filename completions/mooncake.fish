@@ -607,7 +607,7 @@ complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l bytes -d 'By
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l batch -d 'Keys per call in the batch scenarios' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l clients -d 'Client processes of the multi-client scenario' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l replicas -d 'Replicas per put (each on a different segment when there are enough)' -r
-complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l warmup -d 'Unmeasured put+get rounds before each scenario and size (cold scenarios skip them)' -r
+complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l warmup -d 'Unmeasured put+get rounds before each scenario and size (cold scenarios skip them; batch scenarios warm up with at least one full batch)' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l segment-size -l global_segment_size -d 'Memory the benchmark\'s client and each --local storage node contribute' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l local-buffer-size -l local_buffer_size -d 'Transfer buffer size of the clients (accepted for parity with Mooncake\'s benchmark)' -r
 complete -c mooncake -n "__fish_mooncake_using_subcommand bench" -l remote-transport -d 'How remote scenarios move bytes: tcp (through a socket, like another host) or shm' -r -f -a "tcp\t'Loopback TCP, as between hosts'

@@ -67,7 +67,8 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 1)]
     pub replicas: u32,
 
-    /// Unmeasured put+get rounds before each scenario and size (cold scenarios skip them)
+    /// Unmeasured put+get rounds before each scenario and size (cold scenarios skip them; batch
+    /// scenarios warm up with at least one full batch)
     #[arg(long, default_value_t = 20)]
     pub warmup: u64,
 
@@ -165,8 +166,21 @@ impl BenchArgs {
             ops: self.ops_for(scenario, size),
             batch: self.batch_for(scenario),
             calls: scenario.calls(),
-            warmup: if scenario.is_cold() { 0 } else { self.warmup },
+            warmup: self.warmup_for(scenario),
             replicate: ReplicateConfig::replicas(self.replicas).preferred_segment(segment),
+        }
+    }
+
+    /// Warm-up keys before `scenario`'s measured loop: none for cold scenarios; for batch scenarios
+    /// at least one full call, so every connection a full call spreads over is open before timing
+    /// starts (as bench/'s Mooncake driver warms them).
+    fn warmup_for(&self, scenario: Scenario) -> u64 {
+        if scenario.is_cold() || self.warmup == 0 {
+            0
+        } else if scenario.calls() == Calls::Batch {
+            self.warmup.max(self.batch as u64)
+        } else {
+            self.warmup
         }
     }
 
@@ -662,4 +676,38 @@ async fn worker(args: BenchArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode
     client.close().await.ok();
     workers::print_result(&result)?;
     Ok(Exit::Success.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        bench: BenchArgs,
+    }
+
+    fn args(line: &[&str]) -> BenchArgs {
+        Cli::try_parse_from(std::iter::once("bench").chain(line.iter().copied()))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .bench
+    }
+
+    #[test]
+    fn batch_scenarios_warm_up_with_a_full_call() {
+        let a = args(&["--warmup", "10", "--batch", "32"]);
+        assert_eq!(a.warmup_for(Scenario::RemoteBatch), 32);
+        assert_eq!(a.warmup_for(Scenario::LocalBatch), 32);
+        assert_eq!(a.warmup_for(Scenario::Remote), 10);
+        assert_eq!(a.warmup_for(Scenario::RemoteCold), 0);
+        assert_eq!(args(&["--warmup", "50"]).warmup_for(Scenario::RemoteBatch), 50);
+        assert_eq!(
+            args(&["--warmup", "0"]).warmup_for(Scenario::RemoteBatch),
+            0,
+            "0 still means none"
+        );
+    }
 }
