@@ -54,7 +54,7 @@ def parse_args(argv):
     p.add_argument("--reps", type=int, default=None, help="repetitions, target order rotated each time (default 3)")
     p.add_argument("--sizes", default=None, help="value sizes, K/M/G binary suffixes (default 4K,64K,1M,16M)")
     p.add_argument("--ops", type=int, default=None,
-                   help="measured ops per size per op (default 200), capped by --bytes for big sizes")
+                   help="measured ops per size per op (default 640: 20 calls of a 32-key batch), capped by --bytes for big sizes")
     p.add_argument("--bytes", default=None,
                    help="byte budget per size per op: ops = min(ops, bytes/size), at least 4 (default 256M)")
     p.add_argument("--warmup", type=int, default=None, help="warm-up ops before each measured loop (default 10)")
@@ -75,7 +75,7 @@ def parse_args(argv):
     args = p.parse_args(argv)
     quick = args.quick
     defaults = {"reps": 1 if quick else 3, "sizes": "4K,1M" if quick else "4K,64K,1M,16M",
-                "ops": 50 if quick else 200, "bytes": "32M" if quick else "256M", "warmup": 5 if quick else 10}
+                "ops": 50 if quick else 640, "bytes": "32M" if quick else "256M", "warmup": 5 if quick else 10}
     for k, v in defaults.items():
         if getattr(args, k) is None:
             setattr(args, k, v)

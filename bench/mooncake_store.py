@@ -1,7 +1,7 @@
 # Benchmark driver for the real C++ Mooncake Store (PyPI wheel): starts mooncake_master, storage and client processes on loopback, prints the bench JSON.
 """Run with the reference venv's python (scripts/mooncake-reference --print-python).
 
-  mooncake_store.py [--sizes 4K,64K,1M,16M] [--ops 200] [--bytes 256M] [--warmup 10] [--scenarios ...]
+  mooncake_store.py [--sizes 4K,64K,1M,16M] [--ops 640] [--bytes 256M] [--warmup 10] [--scenarios ...]
                     [--segment-size 2G] [--local-buffer-size 1G] [--cold-size 1M]
 
 Scenarios (the names `mooncake bench` uses):
@@ -376,7 +376,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--role", choices=["driver", "client", "storage"], default="driver")
     p.add_argument("--sizes", default="4K,64K,1M,16M")
-    p.add_argument("--ops", type=int, default=200, help="measured ops per (op, size) (default 200)")
+    p.add_argument("--ops", type=int, default=640, help="measured ops per (op, size) (default 640)")
     p.add_argument("--bytes", default="256M", help="cap ops so that ops*size <= this (default 256M; 0 = no cap)")
     p.add_argument("--warmup", type=int, default=10, help="warm-up ops before each measured loop (default 10)")
     p.add_argument("--scenarios", default=",".join(ALL_SCENARIOS))

@@ -1,7 +1,7 @@
 # Benchmark driver for Redis (redis-py + hiredis): starts a redis-server on loopback without persistence, prints the bench JSON.
 """Run with a python that has redis (and hiredis): the reference venv, where bench/run installs them.
 
-  redis_store.py [--sizes 4K,64K,1M,16M] [--ops 200] [--bytes 256M] [--warmup 10] [--scenarios ...]
+  redis_store.py [--sizes 4K,64K,1M,16M] [--ops 640] [--bytes 256M] [--warmup 10] [--scenarios ...]
 
 Scenarios:
   redis           SET / GET one key per call (records op put / get)
@@ -171,7 +171,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--role", choices=["driver", "client"], default="driver")
     p.add_argument("--sizes", default="4K,64K,1M,16M")
-    p.add_argument("--ops", type=int, default=200)
+    p.add_argument("--ops", type=int, default=640)
     p.add_argument("--bytes", default="256M")
     p.add_argument("--warmup", type=int, default=10)
     p.add_argument("--scenarios", default=",".join(ALL_SCENARIOS))
