@@ -6,12 +6,17 @@
 //! value's size, which stays in cache at 1 MiB: the most the loopback can carry. [`Backing::Dram`]
 //! answers gets from (and lands puts in) the next stretch of a DRAM-sized region, as a storage node
 //! must when its values live in a segment far larger than any cache: the most a store can reach.
+//!
+//! Both ends of every limit connection get the congestion control the store's data connections get
+//! ([`congestion::tune`]: no pacing on loopback), so a ratio to these limits compares the same kind
+//! of socket.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::time::Instant;
 
 use anyhow::Context;
+use mooncake_engine::transport::tcp::congestion;
 
 use super::report::Samples;
 
@@ -90,6 +95,7 @@ impl Store {
 /// Serves one connection: `GET n` answers n bytes, `PUT n` reads n bytes and answers one.
 fn serve(mut stream: TcpStream, mut store: Store) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
+    congestion::tune(&stream);
     let mut header = [0u8; 9];
     loop {
         if stream.read_exact(&mut header).is_err() {
@@ -110,6 +116,7 @@ fn serve(mut stream: TcpStream, mut store: Store) -> std::io::Result<()> {
 /// One client connection's phase against its own server thread.
 fn client(mut stream: TcpStream, size: usize, ops: u64, put: bool) -> std::io::Result<Samples> {
     stream.set_nodelay(true)?;
+    congestion::tune(&stream);
     let mut buf = vec![4u8; size];
     let mut header = [0u8; 9];
     header[0] = if put { PUT } else { GET };

@@ -902,6 +902,7 @@ impl Pool {
             match TcpStream::connect_timeout(&addr, config.connect_timeout) {
                 Ok(stream) => {
                     stream.set_nodelay(true)?;
+                    super::congestion::tune(&stream);
                     stream.set_read_timeout(Some(config.io_timeout))?;
                     stream.set_write_timeout(Some(config.io_timeout))?;
                     return Ok(stream);

@@ -15,10 +15,14 @@
 //!   a batch are pipelined on one connection, large transfers are sliced and spread over several
 //!   connections in parallel so one large object uses every core. Reads land straight in the
 //!   caller's buffer and writes leave straight from it.
+//! - [`congestion`]: both ends of a loopback data connection turn pacing off (`reno` instead of a
+//!   pacing default such as BBR, which holds loopback well under what the kernel can move);
+//!   `MC_TCP_CONGESTION` chooses otherwise.
 //! - [`TcpStats`]: plain atomic counters and a fixed-bucket latency histogram, for the metrics layer.
 
 mod client;
 pub mod codec;
+pub mod congestion;
 mod io;
 mod server;
 pub mod staging;

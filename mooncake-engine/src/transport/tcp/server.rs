@@ -246,6 +246,7 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
 
 fn configure(stream: &TcpStream, io_timeout: Duration) -> io::Result<()> {
     stream.set_nodelay(true)?;
+    super::congestion::tune(stream);
     stream.set_read_timeout(Some(io_timeout))?;
     stream.set_write_timeout(Some(io_timeout))
 }
