@@ -143,6 +143,7 @@ pub fn get(stream: &TcpStream) -> io::Result<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use std::net::{Ipv4Addr, Ipv6Addr, TcpListener};
 
