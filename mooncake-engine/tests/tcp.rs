@@ -19,6 +19,7 @@ use mooncake_engine::descriptor::SegmentDescriptor;
 use mooncake_engine::transport::tcp::codec::{
     self, HEADER_LEN, Opcode, RequestHeader, STATUS_LEN, Status, Version,
 };
+use mooncake_engine::transport::tcp::staging::{EXPLORE_EVERY, SAMPLE_MIN, StagingPolicy};
 use mooncake_engine::transport::tcp::{TcpConfig, TcpDataServer, TcpServerConfig, TcpTransport};
 use mooncake_engine::transport::{Transfer, TransferError, Transport};
 use support::{GUARD, Peer, descriptor, eventually, pattern};
@@ -97,11 +98,6 @@ fn write_then_read_back_every_size() {
         served.bytes_read.load(Relaxed)
     );
     assert_eq!(served.rejected.load(Relaxed), 0);
-    assert_eq!(
-        served.staged_bytes.load(Relaxed),
-        served.bytes_read.load(Relaxed),
-        "every read answer left through the staging buffer (the default)"
-    );
 }
 
 #[test]
@@ -110,7 +106,7 @@ fn read_answers_leave_through_staging_unless_it_is_off() {
         let peer = Peer::start_with(
             4 * MIB,
             TcpServerConfig {
-                staging,
+                staging: StagingPolicy::Fixed(staging),
                 ..TcpServerConfig::default()
             },
         );
@@ -124,6 +120,41 @@ fn read_answers_leave_through_staging_unless_it_is_off() {
         let expected = if staging == 0 { 0 } else { data.len() as u64 };
         assert_eq!(stats.staged_bytes.load(Relaxed), expected, "staging {staging}");
     }
+}
+
+#[test]
+fn by_default_a_node_times_both_ways_of_answering_and_settles_on_one() {
+    let peer = Peer::start(4 * MIB);
+    let d = peer.descriptor(2);
+    let data = pattern(5, SAMPLE_MIN);
+    peer.region.fill(0, &data);
+    let t = TcpTransport::default();
+    let stats = peer.server.stats();
+    let len = data.len() as u64;
+    // Reads `count` more answers; returns how many answers so far went through the staging buffer.
+    let mut total = 0;
+    let mut staged_after = |count: u64| {
+        for _ in 0..count {
+            assert!(read(&t, &d, peer.region.addr(), data.len()).unwrap() == data);
+        }
+        total += count;
+        assert!(eventually(|| stats.bytes_read.load(Relaxed) >= total * len));
+        stats.staged_bytes.load(Relaxed) / len
+    };
+    // While undecided, large answers alternate: half of them staged.
+    let first = 16;
+    assert_eq!(
+        staged_after(first),
+        first / 2,
+        "answers alternate while the node measures"
+    );
+    // Decided: all but one in EXPLORE_EVERY go the cheaper way, whichever that is on this host.
+    let more = 4 * EXPLORE_EVERY;
+    let staged = staged_after(more) - first / 2;
+    assert!(
+        staged == 4 || staged == more - 4,
+        "{staged} of {more} decided answers staged: one way, with one in {EXPLORE_EVERY} the other"
+    );
 }
 
 #[test]

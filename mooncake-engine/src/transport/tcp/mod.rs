@@ -9,8 +9,9 @@
 //!   and long-lived; a thread blocked in `read` wakes exactly when bytes arrive, with no event-loop
 //!   hop, which matters on a VM where a cross-core wake-up costs ~30-50 µs). Every request is checked
 //!   against the [`MemoryRegistry`](crate::memory::MemoryRegistry). Written bytes land straight in
-//!   registered memory; read answers leave through a small reused [`staging`] buffer, which on a
-//!   shadow-paged VM is far cheaper for the kernel to copy from than memory it has not touched lately.
+//!   registered memory; read answers leave straight from it or through a small reused [`staging`]
+//!   buffer (on a shadow-paged VM far cheaper for the kernel to copy from), whichever the node has
+//!   measured to be cheaper on its host.
 //! - [`TcpTransport`] is the initiator: a pool of persistent connections per peer; small requests of
 //!   a batch are pipelined on one connection, large transfers are sliced and spread over several
 //!   connections in parallel so one large object uses every core. Reads land straight in the

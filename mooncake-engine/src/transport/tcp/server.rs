@@ -19,7 +19,7 @@ use tracing::{debug, warn};
 
 use super::codec::{self, HEADER_LEN, HeaderError, Opcode, RequestHeader, Status, Version};
 use super::io::read_exact_polling;
-use super::staging::{DEFAULT_STAGING, Staging, staging_from_env};
+use super::staging::{Chooser, Staging, StagingPolicy, staging_from_env};
 use super::stats::TcpStats;
 use crate::memory::{AccessError, MemoryRegistry};
 
@@ -35,14 +35,13 @@ pub struct TcpServerConfig {
     /// Most connections served at once (each has a thread); further ones are closed on accept
     /// with a WARN. Default 1024 (Mooncake peers keep 4 per initiator).
     pub max_connections: usize,
-    /// READ answers are copied through a per-connection buffer of this many bytes on their way to
-    /// the socket (see [`staging`](super::staging)); 0 sends straight from registered memory.
-    /// Default 512 KiB.
-    pub staging: usize,
+    /// Whether READ answers are copied through a per-connection buffer on their way to the socket
+    /// (see [`staging`](super::staging)). Default: measured per node.
+    pub staging: StagingPolicy,
 }
 
 impl TcpServerConfig {
-    /// The defaults, with the staging size from `MOONCAKE_TCP_STAGING_KIB` when set.
+    /// The defaults, with the staging policy from `MOONCAKE_TCP_STAGING_KIB` when set.
     pub fn from_env() -> Self {
         TcpServerConfig {
             staging: staging_from_env(),
@@ -57,7 +56,7 @@ impl Default for TcpServerConfig {
             io_timeout: Duration::from_secs(30),
             shutdown_timeout: Duration::from_secs(5),
             max_connections: 1024,
-            staging: DEFAULT_STAGING,
+            staging: StagingPolicy::Auto,
         }
     }
 }
@@ -82,6 +81,8 @@ struct Shared {
     registry: Arc<MemoryRegistry>,
     config: TcpServerConfig,
     stats: Arc<TcpStats>,
+    /// Which way READ answers are cheaper to send, learnt from the answers themselves.
+    chooser: Chooser,
     stopping: AtomicBool,
     /// Clones of live connections' sockets, so shutdown can unblock their threads.
     conns: Mutex<HashMap<u64, TcpStream>>,
@@ -116,6 +117,7 @@ impl TcpDataServer {
             registry,
             config,
             stats: Arc::new(TcpStats::default()),
+            chooser: Chooser::default(),
             stopping: AtomicBool::new(false),
             conns: Mutex::new(HashMap::new()),
             live: Mutex::new(0),
@@ -287,7 +289,7 @@ fn serve_connection(stream: &TcpStream, peer: SocketAddr, shared: &Shared) {
 /// Serves requests until the peer closes (Ok) or something goes wrong (the reason).
 fn serve_requests(stream: &TcpStream, shared: &Shared) -> Result<(), Closed> {
     let mut header = [0u8; HEADER_LEN];
-    let mut staging = Staging::new(shared.config.staging);
+    let mut staging = Staging::new(shared.config.staging, &shared.chooser);
     loop {
         if !read_header(stream, &mut header, &shared.stopping)? {
             return Ok(());
