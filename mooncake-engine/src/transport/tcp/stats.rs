@@ -63,7 +63,7 @@ pub struct TcpStats {
     /// Requests refused for their address range or a malformed header (server: sent; client:
     /// received).
     pub rejected: AtomicU64,
-    /// Server: READ payload bytes sent through the staging buffer (all of them unless staging is off).
+    /// Server: READ payload bytes sent through the staging buffer (see the staging policy).
     pub staged_bytes: AtomicU64,
     /// Client: connections opened. Server: connections accepted.
     pub connections: AtomicU64,
