@@ -366,7 +366,7 @@ impl TransferEngine {
     }
 
     /// Reads `len` bytes at `target_addr` of `target` into a new vector (not zero-filled first where
-    /// the transport can avoid it), with `hash` also their CRC-32 ([`Transport::read_to_vec`]).
+    /// the transport can avoid it), with `hash` also their CRC-32 ([`Transport::read_to_vecs`]).
     pub fn read_to_vec(
         &self,
         target: &SegmentDescriptor,
@@ -374,18 +374,35 @@ impl TransferEngine {
         len: usize,
         hash: bool,
     ) -> Result<ReadBack, TransferError> {
+        let read = self.read_to_vecs(target, &[(target_addr, len)], hash).pop();
+        read.unwrap_or(Err(TransferError::OutOfRange {
+            addr: target_addr,
+            len: len as u64,
+        }))
+    }
+
+    /// Reads each `(target_addr, len)` of `target` into a new vector, in one batch (not
+    /// zero-filled first where the transport can avoid it), with `hash` also each one's CRC-32.
+    pub fn read_to_vecs(
+        &self,
+        target: &SegmentDescriptor,
+        reads: &[(u64, usize)],
+        hash: bool,
+    ) -> Vec<Result<ReadBack, TransferError>> {
         let transport = self.transport_for(target);
         let started = Instant::now();
-        let result = transport.read_to_vec(target, target_addr, len, hash);
+        let results = transport.read_to_vecs(target, reads, hash);
         self.metrics.record_batch(transport.name(), started.elapsed());
-        self.metrics.record(transport.name(), true, len, result.is_ok());
-        if matches!(
-            result,
-            Err(TransferError::Connect { .. } | TransferError::Io { .. })
-        ) {
+        for (&(_, len), result) in reads.iter().zip(&results) {
+            self.metrics.record(transport.name(), true, len, result.is_ok());
+        }
+        if results
+            .iter()
+            .any(|r| matches!(r, Err(TransferError::Connect { .. } | TransferError::Io { .. })))
+        {
             self.tcp.forget(target);
         }
-        result
+        results
     }
 
     /// Runs `batch` through `run` on the transport for `target`, with metrics, and forgets a peer

@@ -550,33 +550,47 @@ fn hashed_transfers_answer_the_crc_of_every_transfer() {
     assert!(peer.region.guards_intact());
 }
 
-/// `read_to_vec` receives straight into a new vector: exact bytes (and CRC when asked) however the
-/// read was sliced, a clear error (and no vector) for a refused range or a peer that vanishes
-/// mid-read, hashing or not.
+/// `read_to_vecs` receives straight into new vectors: exact bytes (and CRCs when asked) however the
+/// reads were sliced, each read's own result in a batch (a refused range fails alone, with no
+/// vector), and a clear error for a peer that vanishes mid-read, hashing or not.
 #[test]
-fn reads_into_a_new_vector_are_exact_or_fail_whole() {
+fn reads_into_new_vectors_are_exact_or_fail_whole() {
     let peer = Peer::start(8 * MIB);
     let d = peer.descriptor(2);
     let base = peer.region.addr();
     let existing = pattern(31, 3 * MIB + 7);
     peer.region.fill(100, &existing);
+    let small = pattern(32, 64 * 1024);
+    peer.region.fill(4 * MIB, &small);
     for t in [TcpTransport::default(), small_slices()] {
-        let (got, sum) = t.read_to_vec(&d, base + 100, existing.len(), true).unwrap();
-        assert!(got == existing);
-        assert_eq!(sum, Some(crc32fast::hash(&existing)));
-        let (got, sum) = t.read_to_vec(&d, base + 100, existing.len(), false).unwrap();
-        assert!(got == existing && sum.is_none(), "unhashed: same bytes, no sum");
-        let (empty, sum) = t.read_to_vec(&d, base, 0, true).unwrap();
-        assert!(empty.is_empty() && sum == Some(0));
         for hash in [true, false] {
-            let far = t.read_to_vec(&d, base + 8 * MIB as u64 - 4, 8, hash);
-            assert!(matches!(far, Err(TransferError::OutOfRange { .. })), "{far:?}");
+            let reads = [
+                (base + 100, existing.len()),
+                (base + 8 * MIB as u64 - 4, 8),
+                (base + 4 * MIB as u64, small.len()),
+                (base, 0),
+            ];
+            let mut got = t.read_to_vecs(&d, &reads, hash).into_iter();
+            for expected in [&existing[..], &[], &small[..], &[]] {
+                let read = got.next().unwrap();
+                if expected.is_empty() && read.is_err() {
+                    assert!(matches!(read, Err(TransferError::OutOfRange { .. })), "{read:?}");
+                    continue;
+                }
+                let (bytes, sum) = read.unwrap();
+                assert!(bytes == expected, "hash {hash}: exact bytes");
+                assert_eq!(sum, hash.then(|| crc32fast::hash(expected)));
+            }
+            assert!(got.next().is_none(), "one result per read");
         }
     }
     for hash in [true, false] {
         let (addr, fake) = half_way_server(true);
         let d = descriptor(addr, 0x10_0000, (16 * MIB) as u64, 2);
-        let cut = TcpTransport::default().read_to_vec(&d, 0x10_0000, 512 * 1024, hash);
+        let cut = TcpTransport::default()
+            .read_to_vecs(&d, &[(0x10_0000, 512 * 1024)], hash)
+            .pop()
+            .unwrap();
         assert!(
             matches!(cut, Err(TransferError::Io { .. } | TransferError::Connect { .. })),
             "hash {hash}: {cut:?}"

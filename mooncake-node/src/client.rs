@@ -968,21 +968,24 @@ impl Inner {
         candidate: &Candidate<'_>,
         result: Option<Result<(), TransferError>>,
     ) -> Result<(), ClientError> {
-        let endpoint = &candidate.buffer.transport_endpoint;
         match result {
             Some(Ok(())) => Ok(()),
-            Some(Err(source)) => {
-                tracing::warn!(%key, %endpoint, error = %source, "replica read failed");
-                self.engine.forget_peer(endpoint);
-                Err(ClientError::Transfer {
-                    endpoint: endpoint.clone(),
-                    source,
-                })
-            }
+            Some(Err(source)) => Err(self.read_failed(key, candidate, source)),
             None => Err(ClientError::Master {
                 code: pb::ErrorCode::InternalError,
                 op: "transfer",
             }),
+        }
+    }
+
+    /// A replica read that failed: logged, the peer's connections dropped, and the error to return.
+    fn read_failed(&self, key: &str, candidate: &Candidate<'_>, source: TransferError) -> ClientError {
+        let endpoint = &candidate.buffer.transport_endpoint;
+        tracing::warn!(%key, %endpoint, error = %source, "replica read failed");
+        self.engine.forget_peer(endpoint);
+        ClientError::Transfer {
+            endpoint: endpoint.clone(),
+            source,
         }
     }
 
@@ -1083,18 +1086,15 @@ impl Inner {
         replies: &[pb::GetReplicaListResponse],
         started: Instant,
     ) -> Vec<Result<Vec<u8>, ClientError>> {
-        let mut bufs: Vec<Vec<u8>> = Vec::with_capacity(keys.len());
         let mut plans = Vec::with_capacity(keys.len());
         for (key, reply) in keys.iter().zip(replies) {
-            let plan = match ClientError::check(reply.code, "BatchGetReplicaList", key) {
+            plans.push(match ClientError::check(reply.code, "BatchGetReplicaList", key) {
                 Ok(()) => Ok(self.candidates(reply, reply.size as usize).await),
                 Err(error) => Err(error),
-            };
-            bufs.push(vec![0u8; if plan.is_ok() { reply.size as usize } else { 0 }]);
-            plans.push(plan);
+            });
         }
-        // First choices, grouped by peer.
-        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        // First choices (key index, address), grouped by peer.
+        let mut groups: BTreeMap<&str, Vec<(usize, u64)>> = BTreeMap::new();
         for (i, plan) in plans.iter().enumerate() {
             if let Ok((candidates, _)) = plan
                 && let Some(first) = candidates.first()
@@ -1102,42 +1102,32 @@ impl Inner {
                 groups
                     .entry(first.buffer.transport_endpoint.as_str())
                     .or_default()
-                    .push(i);
+                    .push((i, first.buffer.buffer_address));
             }
         }
-        // Each first read's result and, with checksums on, the CRC-32 the transport took as it arrived.
-        let mut first_results: Vec<Option<HashedRead>> = (0..keys.len()).map(|_| None).collect();
+        // Each first read's value (received into a new vector, never zero-filled first) and, with
+        // checksums on, the CRC-32 the transport took as it arrived.
+        let mut first_reads: Vec<Option<Result<ReadBack, TransferError>>> =
+            (0..keys.len()).map(|_| None).collect();
         let hash = self.config.checksum;
         blocking(|| {
-            let mut slots: Vec<Option<&mut [u8]>> = bufs.iter_mut().map(|b| Some(b.as_mut_slice())).collect();
-            for indices in groups.values() {
-                let Ok((candidates, _)) = &plans[indices[0]] else {
+            for group in groups.values() {
+                let Ok((candidates, _)) = &plans[group[0].0] else {
                     continue;
                 };
                 let descriptor = &candidates[0].descriptor;
-                let mut batch: Vec<Transfer<'_>> = Vec::with_capacity(indices.len());
-                for &i in indices {
-                    if let (Ok((candidates, _)), Some(into)) = (&plans[i], slots[i].take()) {
-                        batch.push(Transfer::Read {
-                            target_addr: candidates[0].buffer.buffer_address,
-                            into,
-                        });
-                    }
-                }
-                let outcome: Vec<Result<Option<u32>, TransferError>> = if hash {
-                    let sums = self.engine.transfer_hashed(descriptor, &mut batch);
-                    sums.into_iter().map(|r| r.map(Some)).collect()
-                } else {
-                    let done = self.engine.transfer(descriptor, &mut batch);
-                    done.into_iter().map(|r| r.map(|()| None)).collect()
-                };
-                for (&i, result) in indices.iter().zip(outcome) {
-                    first_results[i] = Some(result);
+                let reads: Vec<(u64, usize)> = group
+                    .iter()
+                    .map(|&(i, addr)| (addr, replies[i].size as usize))
+                    .collect();
+                let outcome = self.engine.read_to_vecs(descriptor, &reads, hash);
+                for (&(i, _), result) in group.iter().zip(outcome) {
+                    first_reads[i] = Some(result);
                 }
             }
         });
         let mut results = Vec::with_capacity(keys.len());
-        for (i, (plan, mut buf)) in plans.into_iter().zip(bufs).enumerate() {
+        for (i, plan) in plans.into_iter().enumerate() {
             let key = keys[i];
             let reply = &replies[i];
             let (candidates, last_error) = match plan {
@@ -1147,30 +1137,30 @@ impl Inner {
                     continue;
                 }
             };
-            let first = match (candidates.first(), first_results[i].take()) {
-                (Some(candidate), Some(result)) => {
-                    let computed = result.as_ref().ok().copied().flatten();
-                    self.transferred(key, candidate, Some(result.map(|_| ())))
-                        .and_then(|()| self.verify(key, reply, started, &buf, computed.map(u64::from)))
-                }
+            let first = match (candidates.first(), first_reads[i].take()) {
+                (Some(candidate), Some(result)) => match result {
+                    Ok((value, computed)) => self
+                        .verify(key, reply, started, &value, computed.map(u64::from))
+                        .map(|()| value),
+                    Err(source) => Err(self.read_failed(key, candidate, source)),
+                },
                 _ => Err(last_error.unwrap_or_else(|| ClientError::NotFound { key: key.to_string() })),
             };
             let result = match first {
-                Ok(()) => Ok(()),
+                Ok(value) => Ok(value),
                 Err(error @ ClientError::LeaseExpired { .. }) => Err(error),
                 Err(error) if candidates.len() > 1 => {
+                    let mut buf = vec![0u8; reply.size as usize];
                     self.read_from(key, reply, started, &mut buf, &candidates[1..], Some(error))
+                        .map(|()| buf)
                 }
                 Err(error) => Err(error),
             };
-            results.push(result.map(|()| buf));
+            results.push(result);
         }
         results
     }
 }
-
-/// A finished read and, with checksums on, the CRC-32 of its bytes.
-type HashedRead = Result<Option<u32>, TransferError>;
 
 /// A replica a get may read from, with its peer's descriptor.
 struct Candidate<'r> {

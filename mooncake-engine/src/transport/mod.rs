@@ -114,32 +114,32 @@ pub trait Transport: Send + Sync {
             .collect()
     }
 
-    /// Reads `len` bytes at `target_addr` into a new vector, with `hash` also the CRC-32 of its
-    /// bytes. This default zero-fills the vector first; `tcp` receives straight into its spare
-    /// capacity.
-    fn read_to_vec(
+    /// Reads each `(target_addr, len)` into a new vector, all in one batch, with `hash` also the
+    /// CRC-32 of each one's bytes. This default zero-fills the vectors first; `tcp` receives straight
+    /// into their spare capacity.
+    fn read_to_vecs(
         &self,
         target: &SegmentDescriptor,
-        target_addr: u64,
-        len: usize,
+        reads: &[(u64, usize)],
         hash: bool,
-    ) -> Result<ReadBack, TransferError> {
-        let mut out = vec![0u8; len];
-        let mut batch = [Transfer::Read {
-            target_addr,
-            into: &mut out,
-        }];
-        let result = if hash {
-            self.transfer_hashed(target, &mut batch)
-                .pop()
-                .map(|r| r.map(Some))
+    ) -> Vec<Result<ReadBack, TransferError>> {
+        let mut outs: Vec<Vec<u8>> = reads.iter().map(|&(_, len)| vec![0u8; len]).collect();
+        let mut batch: Vec<Transfer<'_>> = reads
+            .iter()
+            .zip(outs.iter_mut())
+            .map(|(&(target_addr, _), into)| Transfer::Read { target_addr, into })
+            .collect();
+        let sums: Vec<Result<Option<u32>, TransferError>> = if hash {
+            let done = self.transfer_hashed(target, &mut batch);
+            done.into_iter().map(|r| r.map(Some)).collect()
         } else {
-            self.transfer(target, &mut batch).pop().map(|r| r.map(|()| None))
+            let done = self.transfer(target, &mut batch);
+            done.into_iter().map(|r| r.map(|()| None)).collect()
         };
-        let sum = result.unwrap_or(Err(TransferError::OutOfRange {
-            addr: target_addr,
-            len: len as u64,
-        }))?;
-        Ok((out, sum))
+        drop(batch);
+        outs.into_iter()
+            .zip(sums)
+            .map(|(out, sum)| sum.map(|sum| (out, sum)))
+            .collect()
     }
 }

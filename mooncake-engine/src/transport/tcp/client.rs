@@ -225,34 +225,38 @@ impl Transport for TcpTransport {
             .collect()
     }
 
-    /// The bytes land straight in the new vector's spare capacity (never zero-filled first), with
+    /// The bytes land straight in the new vectors' spare capacity (never zero-filled first), with
     /// `hash` hashed as they arrive.
-    fn read_to_vec(
+    fn read_to_vecs(
         &self,
         target: &SegmentDescriptor,
-        target_addr: u64,
-        len: usize,
+        reads: &[(u64, usize)],
         hash: bool,
-    ) -> Result<ReadBack, TransferError> {
-        let mut out: Vec<u8> = Vec::with_capacity(len);
-        let job = Job {
-            addr: target_addr,
-            buf: Buf::Read(&mut out.spare_capacity_mut()[..len]),
-        };
-        let (results, sums) = self.run(target, vec![job], hash);
-        match results.into_iter().next() {
-            Some(Ok(())) => {}
-            Some(Err(error)) => return Err(error),
-            None => return Err(unanswered(&target.name)),
-        }
-        // SAFETY: the read succeeded, so every piece of `[0, len)` was answered in full and the
-        // socket wrote all `len` bytes (`run` fails a transfer any of whose pieces was not read to
-        // its end, hashing or not).
-        unsafe { out.set_len(len) };
-        Ok((
-            out,
-            hash.then(|| sums.into_iter().next().map_or(0, crc32fast::Hasher::finalize)),
-        ))
+    ) -> Vec<Result<ReadBack, TransferError>> {
+        let mut outs: Vec<Vec<u8>> = reads.iter().map(|&(_, len)| Vec::with_capacity(len)).collect();
+        let jobs: Vec<Job<'_>> = reads
+            .iter()
+            .zip(outs.iter_mut())
+            .map(|(&(addr, len), out)| Job {
+                addr,
+                buf: Buf::Read(&mut out.spare_capacity_mut()[..len]),
+            })
+            .collect();
+        let (results, sums) = self.run(target, jobs, hash);
+        let mut sums = sums.into_iter();
+        outs.into_iter()
+            .zip(reads)
+            .zip(results)
+            .map(|((mut out, &(_, len)), result)| {
+                let sum = sums.next();
+                result?;
+                // SAFETY: the read succeeded, so every piece of `[0, len)` was answered in full and
+                // the socket wrote all `len` bytes (`run` fails a transfer any of whose pieces was
+                // not read to its end, hashing or not).
+                unsafe { out.set_len(len) };
+                Ok((out, hash.then(|| sum.map_or(0, crc32fast::Hasher::finalize))))
+            })
+            .collect()
     }
 }
 
