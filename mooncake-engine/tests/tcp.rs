@@ -158,6 +158,30 @@ fn by_default_a_node_times_both_ways_of_answering_and_settles_on_one() {
 }
 
 #[test]
+fn one_transfer_spreads_over_at_most_its_lanes() {
+    let peer = Peer::start(8 * MIB);
+    let d = peer.descriptor(2);
+    let data = pattern(9, 8 * MIB);
+    peer.region.fill(0, &data);
+    for lanes in [1, 2] {
+        let t = TcpTransport::new(TcpConfig {
+            connections_per_peer: 4,
+            lanes_per_transfer: lanes,
+            slice_size: 256 * 1024,
+            ..TcpConfig::default()
+        });
+        // 32 slices could use all 4 connections of the pool; the transfer opens only its lanes.
+        assert!(read(&t, &d, peer.region.addr(), data.len()).unwrap() == data);
+        let opened = t.idle_connections();
+        assert!(
+            (1..=lanes).contains(&opened),
+            "{opened} connections for {lanes} lane(s)"
+        );
+    }
+    assert!(TcpConfig::default().lanes_per_transfer <= 4);
+}
+
+#[test]
 fn concurrent_batches_into_disjoint_ranges() {
     const THREADS: usize = 4;
     const SPAN: usize = 8 * MIB;

@@ -3,7 +3,7 @@
 //!
 //! How a batch runs: every transfer is checked against the peer's descriptor (nothing is sent for
 //! a range outside its buffers), then cut into pieces of at most `slice_size` bytes, each one
-//! protocol request. Workers (the calling thread, plus up to `connections_per_peer - 1` scoped
+//! protocol request. Workers (the calling thread, plus up to `lanes_per_transfer - 1` scoped
 //! threads when the batch is large enough to be worth it) take groups of consecutive pieces from a
 //! shared queue and run each group on their own connection, pipelined: requests are sent
 //! back-to-back in one gather write and answered in order. A window of requests sent before reading
@@ -29,9 +29,15 @@ use crate::transport::{ReadBack, Transfer, TransferError, Transport};
 /// Initiator settings.
 #[derive(Clone, Debug)]
 pub struct TcpConfig {
-    /// Connections kept per peer and most used at once; a large transfer is spread over this many
-    /// in parallel. Default 4 (Mooncake's `MC_TCP_LANES_PER_PEER`).
+    /// Connections kept per peer and most used at once (by all transfers together). Default 4
+    /// (Mooncake's `MC_TCP_LANES_PER_PEER`).
     pub connections_per_peer: usize,
+    /// Most connections one transfer is spread over in parallel (also at most
+    /// `connections_per_peer`). Default: the host's CPUs, at most 4. A lane keeps a core busy at
+    /// each end, so lanes beyond the host's cores only contend: on a 2-vCPU VM, 2 lanes instead of
+    /// 4 moved 16 MiB values 10–30% faster to one client and 25–55% faster to two at once.
+    /// `MC_TCP_LANES_PER_PEER` sets both.
+    pub lanes_per_transfer: usize,
     /// Largest single protocol request; larger transfers are sliced into requests of this size and
     /// spread over connections. Default 1 MiB.
     pub slice_size: usize,
@@ -43,13 +49,17 @@ pub struct TcpConfig {
 }
 
 impl TcpConfig {
-    /// The defaults, with `MC_TCP_LANES_PER_PEER` (connections per peer, 1–64) taken from the
-    /// environment as the C++ Mooncake does. An unusable value is ignored with a warning.
+    /// The defaults, with `MC_TCP_LANES_PER_PEER` (connections per peer and lanes per transfer,
+    /// 1–64) taken from the environment as the C++ Mooncake does. An unusable value is ignored with
+    /// a warning.
     pub fn from_env() -> Self {
         let mut config = Self::default();
         if let Ok(text) = std::env::var("MC_TCP_LANES_PER_PEER") {
             match parse_lanes(&text) {
-                Some(lanes) => config.connections_per_peer = lanes,
+                Some(lanes) => {
+                    config.connections_per_peer = lanes;
+                    config.lanes_per_transfer = lanes;
+                }
                 None => {
                     tracing::warn!(value = %text, "MC_TCP_LANES_PER_PEER must be 1..=64; using the default")
                 }
@@ -64,10 +74,16 @@ fn parse_lanes(text: &str) -> Option<usize> {
     text.trim().parse().ok().filter(|lanes| (1..=64).contains(lanes))
 }
 
+/// Default lanes per transfer: the host's CPUs, 1 to 4.
+fn default_lanes() -> usize {
+    std::thread::available_parallelism().map_or(4, |cpus| cpus.get().clamp(1, 4))
+}
+
 impl Default for TcpConfig {
     fn default() -> Self {
         TcpConfig {
             connections_per_peer: 4,
+            lanes_per_transfer: default_lanes(),
             slice_size: 1 << 20,
             connect_timeout: Duration::from_secs(5),
             io_timeout: Duration::from_secs(30),
@@ -104,6 +120,7 @@ impl TcpTransport {
     pub fn new(config: TcpConfig) -> TcpTransport {
         let config = TcpConfig {
             connections_per_peer: config.connections_per_peer.max(1),
+            lanes_per_transfer: config.lanes_per_transfer.max(1),
             slice_size: config.slice_size.max(4096),
             ..config
         };
@@ -363,7 +380,11 @@ impl TcpTransport {
         let owners: Vec<usize> = pieces.iter().map(|p| p.index).collect();
         if let (Some((host, port)), false) = (endpoint, pieces.is_empty()) {
             let pool = self.pool(&host, port);
-            let workers = total.div_ceil(slice).min(self.config.connections_per_peer).max(1);
+            let workers = total
+                .div_ceil(slice)
+                .min(self.config.connections_per_peer)
+                .min(self.config.lanes_per_transfer)
+                .max(1);
             let run = Run {
                 pool: &pool,
                 config: &self.config,
