@@ -23,7 +23,7 @@
 use std::io::{self, IoSlice};
 use std::net::TcpStream;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
 use super::io::write_all_vectored;
@@ -87,12 +87,14 @@ pub struct Chooser {
     timed: [AtomicU64; 2],
     /// Large answers sent so far (paces exploration).
     large: AtomicU64,
+    /// The way last logged: 0 undecided, 1 direct, 2 staged.
+    logged: AtomicU8,
 }
 
 impl Chooser {
     /// Whether the next answer of `len` bytes goes through the staging buffer.
     pub fn stage(&self, len: usize) -> bool {
-        let decided = self.timed.iter().all(|t| t.load(Relaxed) >= SAMPLES_TO_DECIDE);
+        let decided = self.decided();
         if len < SAMPLE_MIN {
             // Not timed: the cheaper way, or straight from memory while undecided.
             return decided && self.cheaper_is_staged();
@@ -125,6 +127,33 @@ impl Chooser {
         };
         self.cost[way].store(new.max(1), Relaxed);
         self.timed[way].fetch_add(1, Relaxed);
+        if let Some(staged) = self.decision() {
+            let now = if staged { 2 } else { 1 };
+            if self.logged.swap(now, Relaxed) != now {
+                let [direct, staged_cost] = self.costs();
+                tracing::info!(
+                    way = if staged { "staged" } else { "direct" },
+                    direct_ns_per_kib = direct,
+                    staged_ns_per_kib = staged_cost,
+                    "tcp: READ answers now leave {} (the cheaper way measured on this host)",
+                    if staged {
+                        "through a reused staging buffer"
+                    } else {
+                        "straight from segment memory"
+                    }
+                );
+            }
+        }
+    }
+
+    /// The way every answer takes once both have been timed enough (`Some(true)`: staged), or
+    /// `None` while still measuring.
+    pub fn decision(&self) -> Option<bool> {
+        self.decided().then(|| self.cheaper_is_staged())
+    }
+
+    fn decided(&self) -> bool {
+        self.timed.iter().all(|t| t.load(Relaxed) >= SAMPLES_TO_DECIDE)
     }
 
     /// Average ns per KiB of `[direct, staged]` answers so far (0: not timed yet).
@@ -300,6 +329,7 @@ mod tests {
         assert!(chooser.costs()[0] < chooser.costs()[1], "{:?}", chooser.costs());
         assert_eq!(drive(&chooser, rounds, 50, 100), 10);
         assert!(!chooser.stage(4096));
+        assert_eq!(chooser.decision(), Some(false));
     }
 
     #[test]
