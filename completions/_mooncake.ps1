@@ -666,7 +666,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('rdma', 'rdma', [CompletionResultType]::ParameterValue, 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit')
-            [CompletionResult]::new('net', 'net', [CompletionResultType]::ParameterValue, 'This host''s network: local hostname, name resolution, planned ports, proxy variables')
+            [CompletionResult]::new('net', 'net', [CompletionResultType]::ParameterValue, 'This host''s network: local hostname, name resolution, planned ports, proxies, congestion control')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'The cluster from this host: master ready, admin /health, HA leader, metadata server, clock skew')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -790,7 +790,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
         }
         'mooncake;doctor;help' {
             [CompletionResult]::new('rdma', 'rdma', [CompletionResultType]::ParameterValue, 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit')
-            [CompletionResult]::new('net', 'net', [CompletionResultType]::ParameterValue, 'This host''s network: local hostname, name resolution, planned ports, proxy variables')
+            [CompletionResult]::new('net', 'net', [CompletionResultType]::ParameterValue, 'This host''s network: local hostname, name resolution, planned ports, proxies, congestion control')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'The cluster from this host: master ready, admin /health, HA leader, metadata server, clock skew')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -950,7 +950,7 @@ Register-ArgumentCompleter -Native -CommandName 'mooncake' -ScriptBlock {
         }
         'mooncake;help;doctor' {
             [CompletionResult]::new('rdma', 'rdma', [CompletionResultType]::ParameterValue, 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit')
-            [CompletionResult]::new('net', 'net', [CompletionResultType]::ParameterValue, 'This host''s network: local hostname, name resolution, planned ports, proxy variables')
+            [CompletionResult]::new('net', 'net', [CompletionResultType]::ParameterValue, 'This host''s network: local hostname, name resolution, planned ports, proxies, congestion control')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'The cluster from this host: master ready, admin /health, HA leader, metadata server, clock skew')
             break
         }

@@ -625,7 +625,7 @@ set edit:completion:arg-completer[mooncake] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand rdma 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit'
-            cand net 'This host''s network: local hostname, name resolution, planned ports, proxy variables'
+            cand net 'This host''s network: local hostname, name resolution, planned ports, proxies, congestion control'
             cand cluster 'The cluster from this host: master ready, admin /health, HA leader, metadata server, clock skew'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -745,7 +745,7 @@ set edit:completion:arg-completer[mooncake] = {|@words|
         }
         &'mooncake;doctor;help'= {
             cand rdma 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit'
-            cand net 'This host''s network: local hostname, name resolution, planned ports, proxy variables'
+            cand net 'This host''s network: local hostname, name resolution, planned ports, proxies, congestion control'
             cand cluster 'The cluster from this host: master ready, admin /health, HA leader, metadata server, clock skew'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -876,7 +876,7 @@ set edit:completion:arg-completer[mooncake] = {|@words|
         }
         &'mooncake;help;doctor'= {
             cand rdma 'RDMA devices: port state, GID index, MTU, max_mr_size and the locked-memory limit'
-            cand net 'This host''s network: local hostname, name resolution, planned ports, proxy variables'
+            cand net 'This host''s network: local hostname, name resolution, planned ports, proxies, congestion control'
             cand cluster 'The cluster from this host: master ready, admin /health, HA leader, metadata server, clock skew'
         }
         &'mooncake;help;doctor;rdma'= {

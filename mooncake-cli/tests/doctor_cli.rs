@@ -472,6 +472,21 @@ fn net_proxy_variables_warn_unless_no_proxy_covers_the_cluster() {
     assert_eq!(the_check(&none, "net.proxy", "")["evidence"], "none set");
 }
 
+#[test]
+fn net_reports_the_data_connections_congestion_control_and_refuses_a_bad_choice() {
+    let report = json(&net(&["--output", "json"], &[]));
+    let check = the_check(&report, "net.tcp_congestion", "");
+    assert_eq!(check["verdict"], "pass");
+    assert_contains(check["evidence"].as_str().unwrap(), "loopback peers use reno");
+    let bad = json(&net(
+        &["--output", "json"],
+        &[("MC_TCP_CONGESTION", "not an algorithm")],
+    ));
+    let check = the_check(&bad, "net.tcp_congestion", "");
+    assert_eq!(check["verdict"], "fail");
+    assert_contains(check["hint"].as_str().unwrap(), "unset MC_TCP_CONGESTION");
+}
+
 fn cluster(master: &str, admin: &str, metadata: &str, args: &[&str]) -> Output {
     mooncake()
         .args([

@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod cluster;
+pub mod congestion;
 pub mod host;
 pub mod listeners;
 pub mod memlock;
@@ -61,7 +62,7 @@ pub enum DoctorCommand {
     #[command(verbatim_doc_comment)]
     Rdma,
 
-    /// This host's network: local hostname, name resolution, planned ports, proxy variables
+    /// This host's network: local hostname, name resolution, planned ports, proxies, congestion control
     ///
     ///   - --local-hostname (Mooncake's connectable_name) must be one of this host's addresses;
     ///     loopback is only fine when everything runs on one host;
@@ -69,7 +70,10 @@ pub enum DoctorCommand {
     ///   - the ports you plan to bind (--rpc-port, --metrics-port, --metadata-port, --node-port,
     ///     --port) have no listener yet, and which process holds them if they do;
     ///   - http_proxy/https_proxy/all_proxy (either case) are unset, or no_proxy covers the master
-    ///     and the metadata server.
+    ///     and the metadata server;
+    ///   - the TCP congestion control data connections get: the host default, MC_TCP_CONGESTION if
+    ///     set (a name the kernel does not offer warns), and that loopback peers escape a pacing
+    ///     default such as bbr.
     #[command(verbatim_doc_comment)]
     Net,
 

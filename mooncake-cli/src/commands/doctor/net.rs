@@ -1,12 +1,13 @@
 //! `mooncake doctor net`: the address peers reach this host at (`--local-hostname`, Mooncake's
-//! `connectable_name`), name resolution, planned ports already taken, and HTTP proxy variables.
+//! `connectable_name`), name resolution, planned ports already taken, HTTP proxy variables, and the
+//! data connections' TCP congestion control.
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, TcpListener};
 use std::time::Duration;
 
 use super::check::{Check, Group, Verdict};
-use super::{host, listeners, proxy};
+use super::{congestion, host, listeners, proxy};
 
 /// What the network checks look at.
 #[derive(Clone, Debug)]
@@ -31,6 +32,7 @@ pub async fn run(settings: &NetSettings, env: &impl Fn(&str) -> Option<String>) 
     checks.extend(resolution(settings).await);
     checks.extend(ports(settings));
     checks.push(proxies(settings, env));
+    checks.push(congestion::check(&congestion::HostCongestion::read(env)));
     checks
 }
 
