@@ -92,10 +92,17 @@ impl Store {
     }
 }
 
+/// Sets either end of a limit connection up as the store's data connections are: no Nagle, and
+/// their congestion control.
+fn prepare(stream: &TcpStream) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
+    congestion::tune(stream);
+    Ok(())
+}
+
 /// Serves one connection: `GET n` answers n bytes, `PUT n` reads n bytes and answers one.
 fn serve(mut stream: TcpStream, mut store: Store) -> std::io::Result<()> {
-    stream.set_nodelay(true)?;
-    congestion::tune(&stream);
+    prepare(&stream)?;
     let mut header = [0u8; 9];
     loop {
         if stream.read_exact(&mut header).is_err() {
@@ -115,8 +122,7 @@ fn serve(mut stream: TcpStream, mut store: Store) -> std::io::Result<()> {
 
 /// One client connection's phase against its own server thread.
 fn client(mut stream: TcpStream, size: usize, ops: u64, put: bool) -> std::io::Result<Samples> {
-    stream.set_nodelay(true)?;
-    congestion::tune(&stream);
+    prepare(&stream)?;
     let mut buf = vec![4u8; size];
     let mut header = [0u8; 9];
     header[0] = if put { PUT } else { GET };
@@ -184,6 +190,7 @@ pub fn tcp(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -203,6 +210,22 @@ mod tests {
             assert!(samples.iter().all(|s| s.ops == 20 && s.errors == 0));
             let samples = tcp(64 << 10, 20, true, 1, backing).expect("loopback");
             assert_eq!(samples[0].ops, 20);
+        }
+    }
+
+    #[test]
+    fn limit_connections_get_the_store_s_socket_settings() {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        for end in [&client, &server] {
+            prepare(end).unwrap();
+            assert!(end.nodelay().unwrap());
+            assert_eq!(
+                congestion::get(end).unwrap(),
+                congestion::LOOPBACK_DEFAULT,
+                "no pacing on loopback, as for the store's data connections"
+            );
         }
     }
 

@@ -197,7 +197,11 @@ impl<'a> Staging<'a> {
             Some(chooser) => chooser.stage(data.len()),
             None => true,
         };
-        let started = Instant::now();
+        // Only answers the chooser learns from are timed.
+        let timed = self
+            .chooser
+            .filter(|_| data.len() >= SAMPLE_MIN)
+            .map(|chooser| (chooser, Instant::now()));
         let staged = if stage {
             self.send_staged(stream, head, data)?
         } else {
@@ -206,7 +210,7 @@ impl<'a> Staging<'a> {
             write_all_vectored(stream, &mut [IoSlice::new(head), IoSlice::new(data)])?;
             0
         };
-        if let Some(chooser) = self.chooser {
+        if let Some((chooser, started)) = timed {
             chooser.record(stage, data.len(), started.elapsed().as_nanos() as u64);
         }
         Ok(staged)
